@@ -1,0 +1,33 @@
+"""The one place that knows a language: its name in its own script and its writing direction.
+
+Read from forms/languages.yaml, so adding a language never touches code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str        # in its own script, e.g. العربية
+    english: str
+    direction: str   # "ltr" or "rtl"
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+
+def load_languages(path: Path) -> dict[str, Language]:
+    data = YAML(typ="safe").load(Path(path).read_text(encoding="utf-8")) or {}
+    languages = {}
+    for code, spec in data.items():
+        if spec.get("direction") not in ("ltr", "rtl"):
+            raise ValueError(f"{path}: language {code!r} needs direction ltr or rtl")
+        languages[code] = Language(code=code, name=spec["name"], english=spec["english"],
+                                   direction=spec["direction"])
+    return languages

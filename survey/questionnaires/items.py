@@ -1,0 +1,273 @@
+"""One class per item type: each knows how to read, check and describe its answers.
+
+Adding a type is adding a class here and a macro in respond/templates/respond/items.html.
+Answers are JSON-like values: int/float for numbers, a choice value for single choices,
+a list of choice values for multiple choices, str for text. None means "not answered".
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from .errors import AnswerError
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: int | str
+    label: dict[str, str]
+    face: str | None = None
+    missing: bool = False  # "don't know / prefer not to say": kept, but not scored
+
+
+@dataclass(frozen=True)
+class ChoiceList:
+    name: str
+    choices: tuple[Choice, ...]
+    translation_status: dict[str, str] = field(default_factory=dict)
+    translation_note: dict[str, str] = field(default_factory=dict)
+
+    def find(self, raw: Any) -> Choice | None:
+        """The choice a raw value names; a numeric string names an integer code too."""
+        if isinstance(raw, bool):
+            return None
+        for choice in self.choices:
+            if raw == choice.value or (isinstance(raw, str) and raw == str(choice.value)):
+                return choice
+        return None
+
+    @property
+    def numeric(self) -> bool:
+        return all(isinstance(c.value, int) for c in self.choices)
+
+    def scored_bounds(self) -> tuple[int, int]:
+        values = [c.value for c in self.choices if not c.missing]
+        return min(values), max(values)
+
+
+class Item:
+    """Base of all item types. `spec` is the item's mapping from the definition file."""
+
+    type: ClassVar[str]
+    answerable: ClassVar[bool] = True
+
+    def __init__(self, spec: dict, choice_lists: dict[str, ChoiceList]):
+        self.spec = spec
+        self.var: str = spec["var"]
+        self.label: dict[str, str] = spec["label"]
+        self.hint: dict[str, str] = spec.get("hint", {})
+        self.required: bool = bool(spec.get("required", False))
+        self.show_if: dict | None = spec.get("show_if")
+        self.outcome: str | None = spec.get("outcome")
+        self.source: str | None = spec.get("source")
+        self.sensitive: bool = bool(spec.get("sensitive", False))
+
+    # -- answers ---------------------------------------------------------------------------
+    def validate(self, value: Any) -> Any:
+        """Return the clean value of a non-empty answer or raise AnswerError."""
+        raise NotImplementedError
+
+    def from_form(self, raw: str | list[str] | None) -> Any:
+        """Turn what an HTML form sent into the JSON-like value `validate` takes."""
+        if raw is None:
+            return None
+        raw = raw.strip()
+        return raw or None
+
+    # -- description -----------------------------------------------------------------------
+    def describe(self) -> dict:
+        """What the API, the offline client, the codebook and the exports know of this item."""
+        out = {"var": self.var, "type": self.type, "label": self.label,
+               "required": self.required}
+        for key in ("hint", "show_if", "outcome", "source", "wording", "adaptation_note",
+                    "translation_status", "translation_note", "sensitive"):
+            if key in self.spec:
+                out[key] = self.spec[key]
+        return out
+
+
+class ChoiceItem(Item):
+    type = "single_choice"
+
+    def __init__(self, spec, choice_lists):
+        super().__init__(spec, choice_lists)
+        self.choice_list: ChoiceList = choice_lists[spec["choices"]]
+
+    def validate(self, value):
+        if isinstance(value, (list, dict, bool, float)):
+            raise AnswerError("wrong_type")
+        choice = self.choice_list.find(value)
+        if choice is None:
+            raise AnswerError("unknown_choice")
+        return choice.value
+
+    def describe(self):
+        out = super().describe()
+        out["choices"] = self.choice_list.name
+        return out
+
+
+class LikertItem(ChoiceItem):
+    """An agreement or frequency scale: one row of labelled options, usually part of a scale."""
+    type = "likert"
+
+
+class SmileyItem(ChoiceItem):
+    """Choices shown as faces with word labels, for young children (only neutral or happy faces)."""
+    type = "smiley"
+
+
+class MultipleChoiceItem(ChoiceItem):
+    type = "multiple_choice"
+
+    def validate(self, value):
+        if not isinstance(value, list):
+            raise AnswerError("wrong_type")
+        picked = []
+        for raw in value:
+            clean = super().validate(raw)
+            if clean not in picked:
+                picked.append(clean)
+        # stored in the list's own order, so two identical answers compare equal
+        order = [c.value for c in self.choice_list.choices]
+        return sorted(picked, key=order.index)
+
+    def from_form(self, raw):
+        if not raw:
+            return None
+        return list(raw) if isinstance(raw, (list, tuple)) else [raw]
+
+
+_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+
+
+class NumberItem(Item):
+    type = "number"
+
+    def __init__(self, spec, choice_lists):
+        super().__init__(spec, choice_lists)
+        self.min = spec.get("min")
+        self.max = spec.get("max")
+        self.integer = spec.get("integer", True)
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        return self.min, self.max
+
+    def from_form(self, raw):
+        text = super().from_form(raw)
+        if text is None:
+            return None
+        text = text.replace("\u2212", "-").translate(_DIGITS)
+        if not _NUMBER.match(text):
+            raise AnswerError("not_a_number")
+        number = float(text.replace(",", "."))
+        return int(number) if number.is_integer() else number
+
+    def validate(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise AnswerError("wrong_type")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise AnswerError("not_a_number")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if self.integer and not isinstance(value, int):
+            raise AnswerError("not_an_integer")
+        low, high = self.bounds()
+        if low is not None and value < low:
+            raise self.range_error("too_small", low, high)
+        if high is not None and value > high:
+            raise self.range_error("too_large", low, high)
+        return value
+
+    def range_error(self, code, low, high) -> AnswerError:
+        return AnswerError(code, {"min": _plain(low), "max": _plain(high)})
+
+    def describe(self):
+        out = super().describe()
+        out.update({"min": self.min, "max": self.max, "integer": self.integer})
+        return out
+
+
+class YearOfBirthItem(NumberItem):
+    """A year of birth, checked against an age range relative to the current year."""
+    type = "year_of_birth"
+
+    def __init__(self, spec, choice_lists):
+        super().__init__(spec, choice_lists)
+        self.integer = True
+        self.min_age = spec.get("min_age", 0)
+        self.max_age = spec.get("max_age", 120)
+
+    def bounds(self, today: date | None = None):
+        year = (today or date.today()).year
+        # someone aged N this year was born this year minus N or minus N+1
+        return year - self.max_age - 1, year - self.min_age
+
+    def range_error(self, code, low, high):
+        return AnswerError("year_out_of_range", {"min": low, "max": high})
+
+    def describe(self):
+        out = super().describe()
+        low, high = self.bounds()
+        out.update({"min": low, "max": high, "min_age": self.min_age, "max_age": self.max_age})
+        return out
+
+
+class ShortTextItem(Item):
+    type = "short_text"
+    default_max_length: ClassVar[int] = 200
+
+    def __init__(self, spec, choice_lists):
+        super().__init__(spec, choice_lists)
+        self.max_length = spec.get("max_length", self.default_max_length)
+
+    def validate(self, value):
+        if not isinstance(value, str):
+            raise AnswerError("wrong_type")
+        value = value.strip()
+        if len(value) > self.max_length:
+            raise AnswerError("too_long", {"max_length": self.max_length})
+        return value or None
+
+    def describe(self):
+        out = super().describe()
+        out["max_length"] = self.max_length
+        return out
+
+
+class LongTextItem(ShortTextItem):
+    type = "long_text"
+    default_max_length = 1000
+
+
+class NoteItem(Item):
+    """Information shown to the respondent; it takes no answer."""
+    type = "note"
+    answerable = False
+
+    def validate(self, value):
+        raise AnswerError("not_answerable")
+
+
+ITEM_TYPES: dict[str, type[Item]] = {cls.type: cls for cls in (
+    ChoiceItem, MultipleChoiceItem, LikertItem, SmileyItem, NumberItem, YearOfBirthItem,
+    ShortTextItem, LongTextItem, NoteItem)}
+CHOICE_TYPES = frozenset(t for t, cls in ITEM_TYPES.items() if issubclass(cls, ChoiceItem))
+NUMBER_TYPES = frozenset(t for t, cls in ITEM_TYPES.items() if issubclass(cls, NumberItem))
+TEXT_TYPES = frozenset(t for t, cls in ITEM_TYPES.items() if issubclass(cls, ShortTextItem))
+
+# Arabic-Indic and Persian digits typed on a phone keyboard count as digits.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
+
+
+def _plain(number):
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return number
+
+
+def build_item(spec: dict, choice_lists: dict[str, ChoiceList]) -> Item:
+    return ITEM_TYPES[spec["type"]](spec, choice_lists)
