@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 5000
+PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+
+.PHONY: run test install install-test translations compile-translations check clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed compile-translations
+install-test: $(VENV)/.installed-test compile-translations
+
+compile-translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile --statistics -d survey/translations 2>&1 | grep -v '^compiling' || true
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) forms load
+	$(FLASK) demo setup --port $(PORT)
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(FLASK) forms check
+
+# Extract UI strings, merge them into every catalogue, compile (see docs/translations.md).
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o survey/translations/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i survey/translations/messages.pot -d survey/translations
+	$(MAKE) compile-translations
+
+clean:
+	rm -rf $(VENV) instance/*.db* .pytest_cache

@@ -1,0 +1,66 @@
+"""Reading a JSON submission's envelope (client id, language, channel, times); answers go to the validator."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from ..models import Collection
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+@dataclass
+class Submission:
+    client_id: str
+    language: str
+    channel: str
+    answers: dict[str, Any]
+    started_at: datetime | None
+    submitted_at: datetime
+
+
+class SubmissionError(ValueError):
+    def __init__(self, code: str, message, field: str | None = None):
+        super().__init__(code)
+        self.code, self.message, self.field = code, message, field
+
+
+def _time(payload: dict, key: str) -> datetime | None:
+    raw = payload.get(key)
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00")) if isinstance(raw, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise SubmissionError("invalid_time", _l("Times must be written as ISO 8601, e.g. 2026-06-20T14:05:00+02:00."), key)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def parse_submission(payload: Any, collection: Collection) -> Submission:
+    if not isinstance(payload, dict):
+        raise SubmissionError("not_json_object", _l("The request must be a JSON object."))
+    client_id = payload.get("client_id")
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise SubmissionError("invalid_client_id",
+                              _l("client_id must be 8 to 64 letters, digits, - or _ (a UUID is best)."), "client_id")
+    language = payload.get("language")
+    if language not in collection.languages:
+        raise SubmissionError("wrong_language", _l("This survey is not offered in this language."), "language")
+    allowed_channels = ("tablet", "link") if collection.channel == "both" else (collection.channel,)
+    channel = payload.get("channel", allowed_channels[-1])
+    if channel not in allowed_channels:
+        raise SubmissionError("wrong_channel", _l("This survey is not collected through this channel."), "channel")
+    answers = payload.get("answers")
+    if not isinstance(answers, dict):
+        raise SubmissionError("invalid_answers_object", _l("answers must be an object of variable names and values."), "answers")
+    started_at = _time(payload, "started_at")
+    submitted_at = _time(payload, "submitted_at") or datetime.now(timezone.utc)
+    if started_at and started_at > submitted_at:
+        raise SubmissionError("invalid_time", _l("started_at must not be after submitted_at."), "started_at")
+    return Submission(client_id, language, channel, answers, started_at, submitted_at)

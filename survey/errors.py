@@ -1,0 +1,26 @@
+"""Error pages in the visitor's language, never a stack trace."""
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+def register_error_pages(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("error.html", title=_("This page has expired"),
+                               message=_("Please go back and try again. Your earlier answers are kept.")), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if request.path.startswith("/api/"):
+            return error
+        messages = {404: (_("Page not found"), _("There is nothing at this address.")),
+                    413: (_("Too much text"), _("Please write a little less and try again."))}
+        title, message = messages.get(error.code, (error.name, _("Something went wrong. Please try again.")))
+        return render_template("error.html", title=title, message=message), error.code
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_template("error.html", title=_("Something went wrong"),
+                               message=_("Please try again. If it happens again, tell an adult from the project.")), 500

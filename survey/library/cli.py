@@ -1,0 +1,51 @@
+"""`flask forms ...`: check and load the questionnaire files in forms/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..i18n import languages
+from ..questionnaires.loader import load_directory, load_file
+from .operations import store_definition
+
+forms_cli = AppGroup("forms", help="Check and load the questionnaire definitions in forms/.")
+
+
+def _results(files: tuple[str, ...]):
+    known = languages()
+    if files:
+        return [load_file(Path(f), known) for f in files]
+    return load_directory(Path(current_app.config["FORMS_DIR"]), known)
+
+
+@forms_cli.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def check(files):
+    """Check every questionnaire file (or the FILES given) and list each problem with its line."""
+    results = _results(files)
+    problems = [p for r in results for p in r.problems]
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    for r in results:
+        if r.definition:
+            click.echo(f"ok   {r.path.name}: {len(r.definition.items)} items, "
+                       f"{len(r.definition.scales)} scales, languages {', '.join(r.definition.languages)}")
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {sum(1 for r in results if r.problems)} file(s)")
+
+
+@forms_cli.command("load")
+def load():
+    """Check and load every questionnaire into the database (a changed one with answers becomes a new version)."""
+    results = _results(())
+    problems = [p for r in results for p in r.problems]
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("nothing was loaded: fix the problems above first (flask --app wsgi forms check)")
+    for r in results:
+        outcome = store_definition(r.definition)
+        click.echo(f"{outcome.action:12} {outcome.form_id} (version {outcome.version.number}, label {outcome.version.label})")

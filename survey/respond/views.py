@@ -1,0 +1,195 @@
+"""Respondent views: thin wrappers around the journey, the validator and storage."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import abort, current_app, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from ..fieldwork.operations import by_slug, local_today, state
+from ..i18n import answer_message, language, ui_languages
+from ..questionnaires.answers import check_answers, check_page, shown_items, visible_page_indexes
+from ..questionnaires.errors import AnswerError
+from ..responses import store_response
+from . import bp
+from .journey import Journey
+
+
+def _notice(title: str, message: str, status: int):
+    return make_response(render_template("respond/notice.html", title=title, message=message), status)
+
+
+def _open_collection(slug: str):
+    """The collection if it takes answers now; otherwise a clear page in the visitor's language."""
+    requested = request.args.get("lang")
+    if requested in ui_languages():
+        g.lang = requested
+    collection = by_slug(slug)
+    if collection is None:
+        abort(_notice(_("Survey not found"), _("There is no survey at this address. Please check the link or the QR code."), 404))
+    current = state(collection, local_today(current_app.config["TIMEZONE"]))
+    if current == "closed":
+        abort(_notice(_("This survey is closed"), _("Thank you for wanting to answer! This survey has ended."), 410))
+    if current == "not_yet_open":
+        abort(_notice(_("This survey has not started yet"),
+                      _("This survey opens on %(date)s. Welcome back then!", date=collection.opens_on.isoformat()), 409))
+    return collection
+
+
+def _journey(collection, need_consent: bool = True) -> Journey | None:
+    journey = Journey(session, collection.slug)
+    if not journey.exists or journey["version"] != collection.questionnaire_version_id:
+        return None
+    if need_consent and not journey["consent"]:
+        return None
+    g.lang = journey.lang
+    return journey
+
+
+@bp.get("/s/<slug>")
+def start(slug):
+    collection = _open_collection(slug)
+    lang = request.args.get("lang")
+    if lang in collection.languages:
+        allowed = ("tablet", "link") if collection.channel == "both" else (collection.channel,)
+        channel = request.args.get("via") if request.args.get("via") in allowed else allowed[-1]
+        Journey(session, slug).begin(slug, lang, collection.questionnaire_version_id, channel)
+        return redirect(url_for("respond.consent", slug=slug))
+    languages = [language(code) for code in collection.languages]
+    return render_template("respond/languages.html", collection=collection, languages=languages)
+
+
+@bp.route("/s/<slug>/consent", methods=["GET", "POST"])
+def consent(slug):
+    collection = _open_collection(slug)
+    journey = _journey(collection, need_consent=False)
+    if journey is None:
+        return redirect(url_for("respond.start", slug=slug))
+    form = FlaskForm()
+    error = None
+    if form.validate_on_submit():
+        if request.form.get("answer") == "no":
+            journey.end()
+            return redirect(url_for("respond.declined", slug=slug, lang=g.lang))
+        if collection.guardian_consent and request.form.get("guardians") != "yes":
+            error = _("An adult from the project needs to confirm that the guardians have agreed.")
+        else:
+            journey.consent()
+            return redirect(url_for("respond.page", slug=slug, number=1))
+    definition = collection.version.parsed
+    return render_template("respond/consent.html", collection=collection, definition=definition,
+                           form=form, error=error, contact=current_app.config["SURVEY_CONTACT"],
+                           responsible=current_app.config["SURVEY_RESPONSIBLE"])
+
+
+@bp.route("/s/<slug>/p/<int:number>", methods=["GET", "POST"])
+def page(slug, number):
+    collection = _open_collection(slug)
+    journey = _journey(collection)
+    if journey is None:
+        return redirect(url_for("respond.start", slug=slug))
+    definition = collection.version.parsed
+    visible = visible_page_indexes(definition, journey.answers)
+    index = number - 1
+    if index not in visible:
+        later = [i for i in visible if i > index]
+        return redirect(url_for("respond.page", slug=slug, number=(later or visible[-1:] or [0])[0] + 1))
+    earlier = {var: value for var, value in journey.answers.items() if definition.page_of(var) < index}
+    items = shown_items(definition.pages[index], earlier)
+    form = FlaskForm()
+    errors, posted = {}, None
+    if form.validate_on_submit():
+        raw, form_errors = _read_page(items)
+        checked = check_page(definition, index, raw, earlier)
+        checked.errors.update(form_errors)
+        journey.set_answers([item.var for item in definition.pages[index].items], checked.answers)
+        action = request.form.get("action")
+        if action == "back":
+            before = [i for i in visible if i < index]
+            if not before:
+                return redirect(url_for("respond.consent", slug=slug))
+            return redirect(url_for("respond.page", slug=slug, number=before[-1] + 1))
+        if checked.ok:
+            after = [i for i in visible_page_indexes(definition, journey.answers) if i > index]
+            if after:
+                return redirect(url_for("respond.page", slug=slug, number=after[0] + 1))
+            return _submit(collection, journey)
+        errors = {var: answer_message(error) for var, error in checked.errors.items()}
+        posted = request.form
+    position = visible.index(index)
+    return render_template("respond/page.html", collection=collection, definition=definition,
+                           page=definition.pages[index], items=items, errors=errors,
+                           values=_form_values(items, journey.answers, posted),
+                           form=form, position=position + 1, total=len(visible),
+                           is_last=position == len(visible) - 1)
+
+
+def _form_values(items, answers, posted):
+    """Each item's value as the strings the form shows: what was just sent, or what was saved."""
+    values = {}
+    for item in items:
+        if posted is not None:
+            values[item.var] = posted.getlist(item.var) if item.type == "multiple_choice" else posted.get(item.var, "")
+        else:
+            saved = answers.get(item.var)
+            values[item.var] = [str(v) for v in saved] if isinstance(saved, list) else ("" if saved is None else str(saved))
+    return values
+
+
+def _read_page(items):
+    """What the form sent for each shown item, as the JSON-like values the validator takes."""
+    raw, errors = {}, {}
+    for item in items:
+        sent = request.form.getlist(item.var) if item.type == "multiple_choice" else request.form.get(item.var)
+        try:
+            raw[item.var] = item.from_form(sent)
+        except AnswerError as error:
+            raw[item.var] = None
+            errors[item.var] = error
+    return raw, errors
+
+
+def _submit(collection, journey):
+    definition = collection.version.parsed
+    checked = check_answers(definition, journey.answers)
+    if not checked.ok:
+        # A page changed under the respondent (e.g. an earlier answer now shows a required item).
+        first = min(definition.page_of(var) for var in checked.errors if var in definition.items)
+        return redirect(url_for("respond.page", slug=collection.slug, number=first + 1))
+    _response, created = store_response(
+        collection, client_id=journey["cid"], language=journey.lang, channel=journey["channel"],
+        answers=checked.answers, started_at=journey.started_at, submitted_at=datetime.now(timezone.utc))
+    lang = journey.lang
+    journey.end()
+    return redirect(url_for("respond.thanks", slug=collection.slug, lang=lang, again=None if created else 1))
+
+
+@bp.get("/s/<slug>/thanks")
+def thanks(slug):
+    collection = _open_collection(slug)
+    return render_template("respond/thanks.html", collection=collection, already=bool(request.args.get("again")))
+
+
+@bp.route("/s/<slug>/stop", methods=["GET", "POST"])
+def stop(slug):
+    collection = _open_collection(slug)
+    journey = _journey(collection, need_consent=False)
+    form = FlaskForm()
+    if journey is None or form.validate_on_submit():
+        lang = journey.lang if journey else g.get("lang")
+        if journey:
+            journey.end()
+        return _notice_page("stopped", collection, lang)
+    return render_template("respond/stop.html", collection=collection, form=form)
+
+
+@bp.get("/s/<slug>/declined")
+def declined(slug):
+    collection = _open_collection(slug)
+    return _notice_page("declined", collection, g.get("lang"))
+
+
+def _notice_page(kind, collection, lang):
+    g.lang = lang
+    return render_template("respond/ended.html", collection=collection, kind=kind)
