@@ -14,8 +14,9 @@ from survey import create_app
 from survey.config import database_url as normalise_url
 from survey.extensions import db
 
+from factories import load_fixture_form
+
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_FORMS = Path(__file__).resolve().parent / "fixtures" / "forms"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
@@ -73,15 +74,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def load_fixture_form(name: str):
-    from survey.i18n import languages
-    from survey.library.operations import store_definition
-    from survey.questionnaires.loader import load_file
-    result = load_file(FIXTURE_FORMS / f"{name}.yaml", languages())
-    assert not result.problems, result.problems
-    return store_definition(result.definition).version
-
-
 @pytest.fixture
 def make_collection(app):
     """make_collection(slug="summer", form="allkinds", opens_on=..., closes_on=..., ...) -> Collection."""
@@ -112,3 +104,11 @@ def submit(client):
         payload.update(envelope)
         return client.post(f"/api/v1/collections/{slug}/responses", json=payload)
     return post
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser tests skipped" in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(
+            f"NOTE: {len(skipped)} browser test(s) were SKIPPED because Debian's chromium is missing "
+            "(apt-get install chromium; .ci/run installs it).", yellow=True, bold=True)

@@ -131,9 +131,9 @@ def _semantic_problems(data: dict, known_languages: set[str], expected_id: str |
             item = items.get(var)
             if item is None:
                 yield where + ["items", i], f"no item named '{var}'"
-            elif not (item["type"] in NUMBER_TYPES or (item["type"] in CHOICE_TYPES and item["type"] != "multiple_choice"
-                                                      and lists.get(item.get("choices"), {}).get("choices")
-                                                      and all(isinstance(c["value"], int) for c in lists[item["choices"]]["choices"]))):
+            elif item["type"] in CHOICE_TYPES and item.get("choices") not in lists:
+                continue  # the missing list is reported on the item itself
+            elif not _scorable(item, lists):
                 yield where + ["items", i], f"'{var}' cannot be scored: scale items need a number or a choice list with whole-number values"
         for i, var in enumerate(scale.get("reverse", [])):
             if var not in scale["items"]:
@@ -143,6 +143,13 @@ def _semantic_problems(data: dict, known_languages: set[str], expected_id: str |
         low, high = scale["range"]
         if low >= high:
             yield where + ["range"], "the range must go from a lower to a higher number"
+
+
+def _scorable(item: dict, lists: dict) -> bool:
+    if item["type"] in NUMBER_TYPES:
+        return True
+    return item["type"] in CHOICE_TYPES and item["type"] != "multiple_choice" and all(
+        isinstance(c["value"], int) for c in lists[item["choices"]]["choices"])
 
 
 def _item_problems(item: dict, where: list, lists: dict, sources: dict) -> Iterator[tuple[list, str]]:
@@ -183,15 +190,16 @@ def _condition_problems(condition, where, items, page_of, page_index, lists) -> 
                           else f"no item named '{var}'")
             continue
         kind = item["type"]
+        choices = lists.get(item.get("choices"), {}).get("choices", [])  # a missing list is reported on the item
         if kind == "note":
             yield where, f"the condition looks at '{var}', an information note that has no answer"
         elif op == "includes" and kind != "multiple_choice":
             yield where, f"'includes' only works with multiple choice items, and '{var}' is {kind}"
         elif op in ("gte", "lte", "gt", "lt") and kind in CHOICE_TYPES and not all(
-                isinstance(c["value"], int) for c in lists[item["choices"]]["choices"]):
+                isinstance(c["value"], int) for c in choices):
             yield where, f"'{op}' compares numbers, but '{var}' has text choice values"
-        elif kind in CHOICE_TYPES and op in ("equals", "not_equals", "in", "includes"):
-            values = [c["value"] for c in lists[item["choices"]]["choices"]]
+        elif kind in CHOICE_TYPES and choices and op in ("equals", "not_equals", "in", "includes"):
+            values = [c["value"] for c in choices]
             for value in operand if op == "in" else [operand]:
                 if value not in values:
                     yield where, f"'{var}' has no choice with the value {value!r}"

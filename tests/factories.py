@@ -1,0 +1,15 @@
+"""Test data made in one line: questionnaires from tests/fixtures/forms loaded as real versions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+FIXTURE_FORMS = Path(__file__).resolve().parent / "fixtures" / "forms"
+
+
+def load_fixture_form(name: str):
+    from survey.i18n import languages
+    from survey.library.operations import store_definition
+    from survey.questionnaires.loader import load_file
+    result = load_file(FIXTURE_FORMS / f"{name}.yaml", languages())
+    assert not result.problems, result.problems
+    return store_definition(result.definition).version

@@ -1,0 +1,233 @@
+"""The respondent's path through server-rendered pages, without JavaScript."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import Response
+
+
+def stored() -> list[Response]:
+    return db.session.scalars(select(Response)).all()
+
+
+def html_tag(page) -> str:
+    return re.search(r"<html[^>]*>", page.text).group(0)
+
+
+def begin(client, slug="summer", lang="sv", consent=True):
+    client.get(f"/s/{slug}?lang={lang}")
+    if consent:
+        return client.post(f"/s/{slug}/consent", data={"answer": "yes", "guardians": "yes"})
+
+
+def answer_all(client, slug="summer"):
+    client.post(f"/s/{slug}/p/1", data={"action": "next", "gender": "2"})
+    client.post(f"/s/{slug}/p/2", data={"action": "next", "day_face": "3", "activities": ["music"]})
+    client.post(f"/s/{slug}/p/3", data={"action": "next", "come_back": "1"})
+    return client.post(f"/s/{slug}/p/4", data={"action": "next", "se_a": "4"})
+
+
+def test_language_picker_shows_each_language_in_its_own_script(make_collection, client):
+    make_collection()
+    page = client.get("/s/summer")
+    assert page.status_code == 200
+    for name in ("Svenska", "English", "العربية", "Soomaali", "فارسی"):
+        assert name in page.text
+    assert 'lang="ar" dir="rtl"' in page.text and 'lang="fa" dir="rtl"' in page.text
+
+
+@pytest.mark.parametrize("lang, direction", [("ar", "rtl"), ("fa", "rtl"), ("sv", "ltr"), ("so", "ltr"), ("en", "ltr")])
+def test_every_page_sets_lang_and_dir_from_the_language(make_collection, client, lang, direction):
+    make_collection()
+    client.get(f"/s/summer?lang={lang}")
+    assert html_tag(client.get("/s/summer/consent")) == f'<html lang="{lang}" dir="{direction}">'
+    client.post("/s/summer/consent", data={"answer": "yes"})
+    assert html_tag(client.get("/s/summer/p/1")) == f'<html lang="{lang}" dir="{direction}">'
+
+
+def test_lang_in_the_link_skips_the_picker(make_collection, client):
+    make_collection()
+    reply = client.get("/s/summer?lang=ar")
+    assert reply.status_code == 302 and reply.location.endswith("/s/summer/consent")
+
+
+def test_consent_page_says_who_why_voluntary_anonymous_and_contact(make_collection, client):
+    make_collection(audience="parent")
+    client.get("/s/summer?lang=en")
+    page = client.get("/s/summer/consent").text
+    assert "Rädda Barnen Region Syd" in page
+    assert "voluntary" in page and "anonymous" in page and "stop at any time" in page
+    assert "enkat@example.org" in page
+
+
+def test_child_collection_needs_the_adults_confirmation(make_collection, client):
+    make_collection(audience="child", guardian_consent=True)
+    client.get("/s/summer?lang=en")
+    refused = client.post("/s/summer/consent", data={"answer": "yes"})
+    assert refused.status_code == 200 and "needs to confirm that the guardians have agreed" in refused.text
+    assert client.get("/s/summer/p/1").status_code == 302          # not let in yet
+    accepted = client.post("/s/summer/consent", data={"answer": "yes", "guardians": "yes"})
+    assert accepted.location.endswith("/s/summer/p/1")
+
+
+def test_a_child_who_says_no_stops_and_nothing_is_stored(make_collection, client):
+    make_collection(audience="child", guardian_consent=True)
+    client.get("/s/summer?lang=sv")
+    reply = client.post("/s/summer/consent", data={"answer": "no", "guardians": "yes"})
+    assert "/declined" in reply.location
+    assert client.get(reply.location).status_code == 200
+    assert client.get("/s/summer/p/1").status_code == 302
+    assert stored() == []
+
+
+def test_whole_questionnaire_is_stored_once_with_language_and_channel(make_collection, client):
+    make_collection()
+    begin(client, lang="ar")
+    done = answer_all(client)
+    assert "/s/summer/thanks" in done.location
+    thanks = client.get(done.location)
+    assert html_tag(thanks) == '<html lang="ar" dir="rtl">'
+    [response] = stored()
+    assert response.language == "ar" and response.channel == "link"
+    assert response.answers == {"gender": 2, "day_face": 3, "activities": ["music"], "come_back": 1, "se_a": 4}
+    assert response.submitted_at.second == 0 and response.started_at.second == 0
+
+
+def test_tablet_link_marks_the_channel(make_collection, client):
+    make_collection()
+    client.get("/s/summer?lang=sv&via=tablet")
+    client.post("/s/summer/consent", data={"answer": "yes"})
+    answer_all(client)
+    assert stored()[0].channel == "tablet"
+
+
+def test_validation_message_stands_next_to_the_item_and_keeps_what_was_typed(make_collection, client):
+    make_collection()
+    begin(client, lang="en")
+    page = client.post("/s/summer/p/1", data={"action": "next", "birth_year": "soon", "gender": "1"})
+    assert page.status_code == 200
+    item = re.search(r'id="item-birth_year".*?</fieldset>', page.text, re.S).group(0)
+    assert "Please write a number, for example 12." in item
+    assert 'value="soon"' in item
+    assert 'value="1"\n             checked' in page.text or re.search(r'value="1"\s+checked', page.text)
+
+
+def test_required_item_blocks_the_next_page(make_collection, client):
+    make_collection()
+    begin(client, lang="en")
+    client.post("/s/summer/p/1", data={"action": "next"})
+    page = client.post("/s/summer/p/2", data={"action": "next"})
+    assert "Please answer this question." in page.text
+    assert client.get("/s/summer/p/3").location.endswith("/s/summer/p/4")  # page 3 is hidden until day_face
+
+
+def test_back_keeps_answers(make_collection, client):
+    make_collection()
+    begin(client, lang="en")
+    client.post("/s/summer/p/1", data={"action": "next", "gender": "3"})
+    back = client.post("/s/summer/p/2", data={"action": "back", "day_face": "2"})
+    assert back.location.endswith("/s/summer/p/1")
+    assert re.search(r'value="3"\s+checked', client.get("/s/summer/p/1").text)
+    assert re.search(r'value="2"\s+checked', client.get("/s/summer/p/2").text)
+
+
+def test_skip_logic_hides_the_sport_question_on_the_server(make_collection, client):
+    make_collection()
+    begin(client, lang="en")
+    client.post("/s/summer/p/1", data={"action": "next"})
+    client.post("/s/summer/p/2", data={"action": "next", "day_face": "3", "activities": ["music"]})
+    assert 'name="sport_kind"' not in client.get("/s/summer/p/3").text
+    client.post("/s/summer/p/2", data={"action": "next", "day_face": "3", "activities": ["sport"]})
+    assert 'name="sport_kind"' in client.get("/s/summer/p/3").text
+
+
+def test_progress_bar_counts_the_shown_pages(make_collection, client):
+    make_collection()
+    begin(client, lang="en")
+    assert '<progress max="3" value="1"' in client.get("/s/summer/p/1").text
+    client.post("/s/summer/p/1", data={"action": "next"})
+    client.post("/s/summer/p/2", data={"action": "next", "day_face": "1"})
+    assert '<progress max="4" value="3"' in client.get("/s/summer/p/3").text
+
+
+def test_sending_twice_stores_once(make_collection, client):
+    make_collection()
+    begin(client)
+    client.post("/s/summer/p/1", data={"action": "next", "gender": "2"})
+    client.post("/s/summer/p/2", data={"action": "next", "day_face": "3"})
+    client.post("/s/summer/p/3", data={"action": "next", "come_back": "1"})
+    with client.session_transaction() as session:
+        before_sending = dict(session["journey"])
+    client.post("/s/summer/p/4", data={"action": "next", "se_a": "4"})
+    with client.session_transaction() as session:   # a stale tab or the back button sends it again
+        session["journey"] = before_sending
+    again = client.post("/s/summer/p/4", data={"action": "next", "se_a": "4"})
+    assert "again=1" in again.location
+    assert "already received" in client.get(again.location + "&lang=en").text
+    assert len(stored()) == 1
+
+
+def test_stopping_deletes_the_unfinished_answers(make_collection, client):
+    make_collection()
+    begin(client)
+    client.post("/s/summer/p/1", data={"action": "next", "gender": "1"})
+    assert client.get("/s/summer/stop").status_code == 200
+    client.post("/s/summer/stop")
+    with client.session_transaction() as session:
+        assert "journey" not in session
+    assert stored() == []
+
+
+def test_partial_answers_are_not_stored_before_sending(make_collection, client):
+    make_collection()
+    begin(client)
+    client.post("/s/summer/p/1", data={"action": "next", "gender": "1"})
+    client.post("/s/summer/p/2", data={"action": "next", "day_face": "3"})
+    assert db.session.scalar(select(func.count(Response.id))) == 0
+
+
+def test_long_arabic_answer_fits_in_the_session(make_collection, client):
+    make_collection()
+    begin(client, lang="ar")
+    client.post("/s/summer/p/1", data={"action": "next"})
+    client.post("/s/summer/p/2", data={"action": "next", "day_face": "3"})
+    text = ("أريد ملعباً أكبر ومكاناً هادئاً للواجبات " * 30)[:1000]
+    client.post("/s/summer/p/3", data={"action": "next", "come_back": "1", "wish": text})
+    cookie = client.get_cookie("session")
+    assert len(cookie.value) < 4000
+    client.post("/s/summer/p/4", data={"action": "next"})
+    assert stored()[0].answers["wish"] == text.strip()
+
+
+@pytest.mark.parametrize("dates, status, words", [
+    ({"closes_on": date.today() - timedelta(days=1), "opens_on": date.today() - timedelta(days=9)}, 410, "ended"),
+    ({"opens_on": date.today() + timedelta(days=3)}, 409, "opens on"),
+])
+def test_closed_or_future_collection_gets_a_clear_page_in_the_language(make_collection, client, dates, status, words):
+    make_collection(**dates)
+    reply = client.get("/s/summer?lang=en")
+    assert reply.status_code == status and words in reply.text
+    arabic = client.get("/s/summer?lang=ar")
+    assert html_tag(arabic) == '<html lang="ar" dir="rtl">'
+
+
+def test_unknown_collection_gets_a_page_not_a_stack_trace(client):
+    reply = client.get("/s/nothing-here?lang=en")
+    assert reply.status_code == 404 and "There is no survey at this address" in reply.text
+
+
+def test_nothing_identifying_is_stored(make_collection, client):
+    make_collection()
+    client.environ_base.update({"REMOTE_ADDR": "203.0.113.77", "HTTP_USER_AGENT": "KidTablet/1.0"})
+    begin(client)
+    answer_all(client)
+    row = db.session.execute(select(Response.__table__)).mappings().one()
+    flat = " ".join(str(v) for v in row.values())
+    assert "203.0.113.77" not in flat and "KidTablet" not in flat
+    assert set(row.keys()) == {"id", "collection_id", "questionnaire_version_id", "client_id", "language",
+                               "channel", "started_at", "submitted_at", "answers"}

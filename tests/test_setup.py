@@ -1,0 +1,55 @@
+"""The application starts safely: configuration, migrations both ways, SQLite in WAL mode."""
+from __future__ import annotations
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from survey import create_app
+from survey.config import DEV_SECRET, database_url
+from survey.extensions import db
+
+from conftest import BACKENDS, fresh_database
+
+TABLES = {"questionnaire", "questionnaire_version", "collection", "response", "staff_user"}
+
+
+def test_production_refuses_the_development_secret():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SURVEY_ENV": "production", "SECRET_KEY": DEV_SECRET, "SURVEY_CONTACT": "x@example.org"})
+
+
+def test_production_refuses_to_start_without_a_contact_for_respondents():
+    with pytest.raises(RuntimeError, match="SURVEY_CONTACT"):
+        create_app({"SURVEY_ENV": "production", "SECRET_KEY": "s3cret-from-the-vault"})
+
+
+def test_postgres_urls_use_psycopg_3():
+    assert database_url("postgres://u@h/db", "/i") == "postgresql+psycopg://u@h/db"
+    assert database_url(None, "/srv/instance") == "sqlite:////srv/instance/survey.db"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_migrations_upgrade_downgrade_and_upgrade_again(backend, tmp_path_factory):
+    url, drop = fresh_database(backend, tmp_path_factory)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with app.app_context():
+            upgrade()
+            assert TABLES <= set(inspect(db.engine).get_table_names())
+            downgrade(revision="base")
+            assert not TABLES & set(inspect(db.engine).get_table_names())
+            upgrade()
+            assert TABLES <= set(inspect(db.engine).get_table_names())
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        db.engine.dispose()
