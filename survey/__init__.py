@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     from .extensions import babel, csrf, db, login_manager, migrate
-    from . import i18n
+    from . import i18n, logs
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.REPO_ROOT / "migrations"))
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    logs.init_app(app)
 
     from .api import bp as api_bp
     from .health import bp as health_bp
