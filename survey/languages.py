@@ -16,6 +16,7 @@ class Language:
     name: str        # in its own script, e.g. العربية
     english: str
     direction: str   # "ltr" or "rtl"
+    scripts: tuple[str, ...] = ("LATIN",)   # Unicode script names, e.g. ("ARABIC",)
 
     @property
     def rtl(self) -> bool:
@@ -29,5 +30,6 @@ def load_languages(path: Path) -> dict[str, Language]:
         if spec.get("direction") not in ("ltr", "rtl"):
             raise ValueError(f"{path}: language {code!r} needs direction ltr or rtl")
         languages[code] = Language(code=code, name=spec["name"], english=spec["english"],
-                                   direction=spec["direction"])
+                                   direction=spec["direction"],
+                                   scripts=tuple(s.upper() for s in spec.get("scripts", ["Latin"])))
     return languages

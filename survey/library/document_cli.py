@@ -1,0 +1,41 @@
+"""`flask forms document`: write docs/instruments.md from forms/, or check that it is up to date."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from ..i18n import languages
+from ..questionnaires.instruments_doc import render
+from ..questionnaires.loader import load_directory
+from .cli import forms_cli
+
+
+@forms_cli.command("document")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the Markdown (default: docs/instruments.md beside forms/).")
+@click.option("--check", is_flag=True,
+              help="Write nothing; fail when the file differs from what forms/ would generate (for CI).")
+def document(out, check):
+    """Generate docs/instruments.md: every scale with its source, items, scoring, languages and
+    translation status, from the questionnaire files in forms/."""
+    forms_dir = Path(current_app.config["FORMS_DIR"])
+    out = out or forms_dir.parent / "docs" / "instruments.md"
+    known = languages()
+    results = load_directory(forms_dir, known)
+    problems = [p for r in results for p in r.problems]
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("nothing was generated: fix the problems above first (flask --app wsgi forms check)")
+    text = render([r.definition for r in results], {code: lang.english for code, lang in known.items()})
+    if check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{out} is out of date with forms/: run flask --app wsgi forms document")
+        click.echo(f"{out} is up to date")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {out}: {len(results)} questionnaire(s), "
+               f"{sum(len(r.definition.scales) for r in results)} scale(s)")
