@@ -18,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     # UTF-8 in JSON and in the session cookie: Arabic text stays a third of its escaped size
     app.json.ensure_ascii = False
 
-    from .extensions import babel, csrf, db, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from . import i18n, logs
 
     db.init_app(app)
@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.get_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     logs.init_app(app)
 
@@ -44,8 +45,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .fieldwork.cli import collections_cli
     from .library.cli import forms_cli
+    from .library import document_cli, xlsform_cli  # noqa: F401  (they add commands to forms_cli)
+    from .translation_workflow.cli import translations_cli
     from .staff.cli import demo_cli, users_cli
 
-    for group in (forms_cli, collections_cli, users_cli, demo_cli):
+    for group in (forms_cli, collections_cli, users_cli, demo_cli, translations_cli):
         app.cli.add_command(group)
     return app

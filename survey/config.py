@@ -39,6 +39,12 @@ def from_environment(instance_path: str) -> dict:
         # a tablet that was offline at the event may send its queue this many days after closing
         "SUBMISSION_GRACE_DAYS": int(env.get("SUBMISSION_GRACE_DAYS", "14")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
+        # memory:// is per process; several workers or hosts share redis://127.0.0.1:6379
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # three tablets behind one event router may flush long offline queues at once
+        "SUBMISSION_RATE_LIMIT": env.get("SUBMISSION_RATE_LIMIT", "600 per minute"),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per day"),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "WTF_CSRF_TIME_LIMIT": None,  # a child may take long; the token is tied to the session anyway

@@ -16,7 +16,8 @@ def register_error_pages(app):
         if request.path.startswith("/api/"):
             return error
         messages = {404: (_("Page not found"), _("There is nothing at this address.")),
-                    413: (_("Too much text"), _("Please write a little less and try again."))}
+                    413: (_("Too much text"), _("Please write a little less and try again.")),
+                    429: (_("Please wait a moment"), _("There were too many attempts. Please wait a minute and try again."))}
         title, message = messages.get(error.code, (error.name, _("Something went wrong. Please try again.")))
         return render_template("error.html", title=title, message=message), error.code
 

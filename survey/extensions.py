@@ -1,7 +1,11 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
+import hashlib
+import hmac
 import sqlite3
 
+from flask import current_app, request
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -23,6 +27,16 @@ migrate = Migrate(render_as_batch=True)
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+def hashed_client_key() -> str:
+    """Rate limits count per client, but the store (Redis in production) only sees a keyed hash,
+    never the address itself."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, (request.remote_addr or "-").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+limiter = Limiter(hashed_client_key)
 
 
 @event.listens_for(Engine, "connect")

@@ -2,41 +2,20 @@
 collections made in one line, and submissions that read like a respondent's story."""
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from flask.testing import FlaskClient
 
 from survey import create_app
-from survey.config import database_url as normalise_url
 from survey.extensions import db
 
+from databases import BACKENDS, fresh_database
 from factories import load_fixture_form
 
 ROOT = Path(__file__).resolve().parent.parent
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-
-
-def fresh_database(kind: str, tmp_path_factory) -> tuple[str, callable]:
-    """A URL of an empty database of `kind`, and a function that removes it."""
-    if kind == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'survey.db'}", lambda: None
-    base = normalise_url(os.environ["TEST_DATABASE_URL"], "")
-    schema = f"test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop():
-        with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
-
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options=-csearch_path%3D{schema}", drop
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -51,10 +30,20 @@ def database_url(request, tmp_path_factory):
     drop()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request in its own app context, as on a real server, so `g` (and Flask-Babel's
+    per-request locale cache in it) never leaks from one request into the next."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
-def app(database_url):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "SURVEY_CONTACT": "enkat@example.org"})
+def app(database_url, request):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "RATELIMIT_ENABLED": False,
+                      "WTF_CSRF_ENABLED": False, "SURVEY_CONTACT": "enkat@example.org", **getattr(request, "param", {})})
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         db.session.remove()

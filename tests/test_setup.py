@@ -9,7 +9,7 @@ from survey import create_app
 from survey.config import DEV_SECRET, database_url
 from survey.extensions import db
 
-from conftest import BACKENDS, fresh_database
+from databases import BACKENDS, fresh_database
 
 TABLES = {"questionnaire", "questionnaire_version", "collection", "response", "staff_user"}
 

@@ -7,6 +7,7 @@ from flask import current_app, jsonify, request
 from flask_babel import force_locale, gettext as _
 from werkzeug.exceptions import HTTPException
 
+from ..extensions import limiter
 from ..fieldwork.operations import accepts_queued, by_slug, local_date, local_today, state
 from ..i18n import answer_messages, ui_languages
 from ..questionnaires.answers import check_answers
@@ -56,6 +57,7 @@ def collection_detail(slug):
 
 
 @bp.post("/collections/<slug>/responses")
+@limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"])
 def submit_response(slug):
     payload = request.get_json(silent=True)
     lang = _request_language(payload.get("language") if isinstance(payload, dict) else None)
@@ -97,6 +99,7 @@ def api_http_error(error: HTTPException):
     with force_locale(_request_language()):
         messages = {
             413: _("The request is too large."),
+            429: _("Too many requests. Please wait a minute and send again; nothing is lost."),
             404: _("Not found."),
             405: _("This method is not allowed here."),
             400: _("The request could not be read."),

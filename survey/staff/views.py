@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..fieldwork.operations import local_today, state
 from ..models import Collection, Response, StaffUser
 from . import bp
@@ -29,6 +29,7 @@ def password_change_first():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -3,8 +3,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from survey.models import StaffUser
 from survey.staff.accounts import authenticate, create_user
+
+
+@pytest.fixture
+def client(client):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"   # staff pages follow the browser's language
+    return client
 
 
 def test_demo_setup_creates_the_demo_collection_and_prints_the_admin_password(runner, app):
