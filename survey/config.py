@@ -38,6 +38,8 @@ def from_environment(instance_path: str) -> dict:
         "TIMEZONE": env.get("SURVEY_TIMEZONE", "Europe/Stockholm"),
         # a tablet that was offline at the event may send its queue this many days after closing
         "SUBMISSION_GRACE_DAYS": int(env.get("SUBMISSION_GRACE_DAYS", "14")),
+        # unfinished answers left on a shared tablet are dropped after this long without a tap
+        "JOURNEY_IDLE_MINUTES": int(env.get("JOURNEY_IDLE_MINUTES", "60")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         # memory:// is per process; several workers or hosts share redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

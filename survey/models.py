@@ -5,7 +5,7 @@ bug in Python cannot store a duplicate or an orphan.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
@@ -77,8 +77,8 @@ class Collection(db.Model):
     audience: Mapped[str] = mapped_column(db.String(10))
     activity: Mapped[str] = mapped_column(db.String(200))
     wave: Mapped[str] = mapped_column(db.String(40))
-    opens_on: Mapped[datetime | None] = mapped_column(db.Date, nullable=True)
-    closes_on: Mapped[datetime | None] = mapped_column(db.Date, nullable=True)
+    opens_on: Mapped[date | None] = mapped_column(db.Date, nullable=True)
+    closes_on: Mapped[date | None] = mapped_column(db.Date, nullable=True)
     languages: Mapped[list] = mapped_column(db.JSON)
     channel: Mapped[str] = mapped_column(db.String(10))
     guardian_consent: Mapped[bool] = mapped_column(default=False)

@@ -1,39 +1,40 @@
 """A respondent's unfinished answers, kept only in their own (signed) session cookie until they submit.
 
-One journey at a time: starting another survey on the same device replaces it, so a shared
-tablet never carries one child's answers into the next child's questionnaire.
+One journey at a time, and a new one every time someone starts from the language picker or a
+poster link: a shared tablet never carries one child's answers into the next child's
+questionnaire. A journey left idle expires, for the child who walked away mid-way.
 """
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, MutableMapping
 
 KEY = "journey"
 
 
 class Journey:
-    def __init__(self, session: MutableMapping, slug: str):
+    def __init__(self, session: MutableMapping, slug: str, idle_minutes: int = 60):
         self._session = session
         data = session.get(KEY)
         self.data: dict | None = data if isinstance(data, dict) and data.get("slug") == slug else None
+        if self.data and _now() - datetime.fromisoformat(self.data.get("touched", "2000-01-01T00:00:00+00:00")) \
+                > timedelta(minutes=idle_minutes):
+            self.end()
 
     @property
     def exists(self) -> bool:
         return self.data is not None
 
     def begin(self, slug: str, lang: str, version_id: int, channel: str) -> None:
-        """Start, or switch the language of a journey already under way for this survey."""
-        if self.data and self.data["version"] == version_id:
-            self.data["lang"] = lang
-        else:
-            self.data = {"slug": slug, "lang": lang, "version": version_id, "channel": channel,
-                         "cid": uuid.uuid4().hex, "consent": False, "started": None, "answers": {}}
+        """Start afresh: whatever an earlier respondent left unfinished is dropped, never inherited."""
+        self.data = {"slug": slug, "lang": lang, "version": version_id, "channel": channel,
+                     "cid": uuid.uuid4().hex, "consent": False, "started": None, "answers": {}}
         self._save()
 
     def consent(self) -> None:
         self.data["consent"] = True
-        self.data["started"] = datetime.now(timezone.utc).replace(second=0, microsecond=0).isoformat()
+        self.data["started"] = _now().replace(second=0, microsecond=0).isoformat()
         self._save()
 
     def set_answers(self, replaced_vars: list[str], answers: dict[str, Any]) -> None:
@@ -62,6 +63,11 @@ class Journey:
         return self.data[key]
 
     def _save(self) -> None:
+        self.data["touched"] = _now().isoformat(timespec="seconds")
         self._session[KEY] = self.data
         if hasattr(self._session, "modified"):
             self._session.modified = True
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -38,7 +38,7 @@ def _open_collection(slug: str):
 
 
 def _journey(collection, need_consent: bool = True) -> Journey | None:
-    journey = Journey(session, collection.slug)
+    journey = Journey(session, collection.slug, current_app.config["JOURNEY_IDLE_MINUTES"])
     if not journey.exists or journey["version"] != collection.questionnaire_version_id:
         return None
     if need_consent and not journey["consent"]:

@@ -231,3 +231,27 @@ def test_nothing_identifying_is_stored(make_collection, client):
     assert "203.0.113.77" not in flat and "KidTablet" not in flat
     assert set(row.keys()) == {"id", "collection_id", "questionnaire_version_id", "client_id", "language",
                                "channel", "started_at", "submitted_at", "answers"}
+
+
+def test_next_child_on_a_shared_tablet_starts_with_nothing_filled_in(make_collection, client):
+    make_collection()
+    begin(client, lang="ar")
+    client.post("/s/summer/p/1", data={"action": "next", "gender": "1", "birth_year": "2016"})
+    # the first child walks away; the next one taps a language on the picker
+    client.get("/s/summer?lang=sv")
+    client.post("/s/summer/consent", data={"answer": "yes"})
+    page = client.get("/s/summer/p/1").text
+    assert "2016" not in page and not re.search(r'value="1"\s+checked', page)
+
+
+def test_unfinished_answers_expire_when_left_idle(make_collection, client, app):
+    make_collection()
+    begin(client, lang="en")
+    client.post("/s/summer/p/1", data={"action": "next", "gender": "1"})
+    with client.session_transaction() as session:
+        journey = dict(session["journey"])
+        journey["touched"] = "2020-01-01T00:00:00+00:00"
+        session["journey"] = journey
+    assert client.get("/s/summer/p/2").location.endswith("/s/summer")
+    with client.session_transaction() as session:
+        assert "journey" not in session
