@@ -2,6 +2,7 @@
 collections made in one line, and submissions that read like a respondent's story."""
 from __future__ import annotations
 
+import shutil
 import uuid
 from datetime import date
 from pathlib import Path
@@ -60,6 +61,22 @@ def client(app):
 
 @pytest.fixture
 def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def forms_dir(tmp_path):
+    """A forms/ of the test's own (languages.yaml copied), so the real forms/ is never written."""
+    directory = tmp_path / "forms"
+    directory.mkdir()
+    shutil.copy(ROOT / "forms" / "languages.yaml", directory / "languages.yaml")
+    return directory
+
+
+@pytest.fixture
+def forms_runner(forms_dir):
+    """A CLI runner on an app reading `forms_dir`; for commands that need no database."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "FORMS_DIR": str(forms_dir), "TESTING": True})
     return app.test_cli_runner()
 
 

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..i18n import languages
+from ..questionnaires.definition import Definition
 from ..questionnaires.loader import load_directory, load_file
 from .operations import store_definition
 
@@ -37,15 +38,20 @@ def check(files):
         raise click.ClickException(f"{len(problems)} problem(s) in {sum(1 for r in results if r.problems)} file(s)")
 
 
-@forms_cli.command("load")
-def load():
-    """Check and load every questionnaire into the database (a changed one with answers becomes a new version)."""
+def checked_library(nothing_was: str) -> list[Definition]:
+    """Every questionnaire in forms/, or a stop listing each problem: a half-loaded library helps nobody."""
     results = _results(())
     problems = [p for r in results for p in r.problems]
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
-        raise click.ClickException("nothing was loaded: fix the problems above first (flask --app wsgi forms check)")
-    for r in results:
-        outcome = store_definition(r.definition)
+        raise click.ClickException(f"nothing was {nothing_was}: fix the problems above first (flask --app wsgi forms check)")
+    return [r.definition for r in results]
+
+
+@forms_cli.command("load")
+def load():
+    """Check and load every questionnaire into the database (a changed one with answers becomes a new version)."""
+    for definition in checked_library("loaded"):
+        outcome = store_definition(definition)
         click.echo(f"{outcome.action:12} {outcome.form_id} (version {outcome.version.number}, label {outcome.version.label})")

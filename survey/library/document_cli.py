@@ -8,8 +8,7 @@ from flask import current_app
 
 from ..i18n import languages
 from ..questionnaires.instruments_doc import render
-from ..questionnaires.loader import load_directory
-from .cli import forms_cli
+from .cli import checked_library, forms_cli
 
 
 @forms_cli.command("document")
@@ -22,14 +21,8 @@ def document(out, check):
     translation status, from the questionnaire files in forms/."""
     forms_dir = Path(current_app.config["FORMS_DIR"])
     out = out or forms_dir.parent / "docs" / "instruments.md"
-    known = languages()
-    results = load_directory(forms_dir, known)
-    problems = [p for r in results for p in r.problems]
-    if problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException("nothing was generated: fix the problems above first (flask --app wsgi forms check)")
-    text = render([r.definition for r in results], {code: lang.english for code, lang in known.items()})
+    definitions = checked_library("generated")
+    text = render(definitions, {code: lang.english for code, lang in languages().items()})
     if check:
         if not out.exists() or out.read_text(encoding="utf-8") != text:
             raise click.ClickException(f"{out} is out of date with forms/: run flask --app wsgi forms document")
@@ -37,5 +30,5 @@ def document(out, check):
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {out}: {len(results)} questionnaire(s), "
-               f"{sum(len(r.definition.scales) for r in results)} scale(s)")
+    click.echo(f"wrote {out}: {len(definitions)} questionnaire(s), "
+               f"{sum(len(d.scales) for d in definitions)} scale(s)")

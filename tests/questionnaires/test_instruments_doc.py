@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import survey.library.document_cli  # noqa: F401  registers `forms document` on the forms group
-from survey import create_app
 from survey.languages import load_languages
 from survey.library.cli import forms_cli
 from survey.questionnaires.definition import Definition
@@ -64,15 +62,10 @@ def test_adapted_wording_is_explained(allkinds):
 
 
 @pytest.fixture
-def document(tmp_path):
+def document(forms_dir, forms_runner):
     """document(*args) runs `forms document` on a copy of the fixture questionnaire."""
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    shutil.copy(FIXTURE, forms / "allkinds.yaml")
-    shutil.copy(ROOT / "forms" / "languages.yaml", forms / "languages.yaml")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "FORMS_DIR": str(forms), "TESTING": True})
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(forms_cli, ["document", *args])
+    shutil.copy(FIXTURE, forms_dir / "allkinds.yaml")
+    return lambda *args: forms_runner.invoke(forms_cli, ["document", *args])
 
 
 def test_document_writes_docs_beside_forms_and_check_passes(document, tmp_path):

@@ -7,7 +7,6 @@ Each fixture is a pyxform-style table, turned into a real .xlsx with openpyxl.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -507,21 +506,8 @@ def test_numbers_typed_into_the_settings_sheet_are_read_as_text(kitchen):
 # -- the command ----------------------------------------------------------------------------------
 
 @pytest.fixture
-def forms_dir(tmp_path):
-    directory = tmp_path / "forms"
-    directory.mkdir()
-    shutil.copy(ROOT / "forms" / "languages.yaml", directory / "languages.yaml")
-    return directory
-
-
-@pytest.fixture
-def cli(forms_dir):
-    import survey.library.xlsform_cli  # noqa: F401  (registers the command on the forms group)
-    from survey import create_app
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "FORMS_DIR": str(forms_dir), "TESTING": True})
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(args=["forms", "import-xlsform", *map(str, args)])
+def cli(forms_runner):
+    return lambda *args: forms_runner.invoke(args=["forms", "import-xlsform", *map(str, args)])
 
 
 def test_import_writes_a_checked_definition_into_the_forms_directory(cli, forms_dir, tmp_path):

@@ -13,7 +13,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from ruamel.yaml import YAML
 
-from survey import create_app
 from survey.languages import load_languages
 from survey.translation_workflow.apply import ApplyRefused, apply_review
 from survey.translation_workflow.cli import translations_cli
@@ -24,20 +23,15 @@ FIXTURE = ROOT / "tests" / "fixtures" / "forms" / "allkinds.yaml"
 
 
 @pytest.fixture
-def forms_dir(tmp_path):
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    shutil.copy(FIXTURE, forms / "allkinds.yaml")
-    shutil.copy(ROOT / "forms" / "languages.yaml", forms / "languages.yaml")
-    return forms
+def forms_dir(forms_dir):
+    shutil.copy(FIXTURE, forms_dir / "allkinds.yaml")
+    return forms_dir
 
 
 @pytest.fixture
-def translations(forms_dir):
+def translations(forms_runner):
     """translations("export", "allkinds", "--lang", "so") runs the CLI on the copied forms/."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "FORMS_DIR": str(forms_dir), "TESTING": True})
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(translations_cli, list(args))
+    return lambda *args: forms_runner.invoke(translations_cli, list(args))
 
 
 def export(translations, forms_dir, lang="so") -> Path:
