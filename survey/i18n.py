@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, g, request
-from flask_babel import force_locale, gettext, lazy_gettext
+from flask import current_app, g, request, session
+from flask_babel import lazy_gettext
 
 from .languages import Language, load_languages
 from .questionnaires.errors import AnswerError
@@ -44,11 +44,15 @@ def language(code: str) -> Language:
 
 
 def get_locale() -> str:
-    """The respondent's chosen language when there is one, else the browser's, else Swedish."""
+    """The language chosen for this request, else the respondent's journey (so an error page
+    mid-questionnaire keeps their language), else the browser's, else Swedish."""
     chosen = g.get("lang")
     if chosen in ui_languages():
         return chosen
     if request:
+        journey = session.get("journey")
+        if isinstance(journey, dict) and journey.get("lang") in ui_languages():
+            return journey["lang"]
         best = request.accept_languages.best_match(ui_languages())
         if best:
             return best
@@ -80,12 +84,7 @@ def answer_message(error: AnswerError) -> str:
     return str(_MESSAGES.get(code, _MESSAGES["wrong_type"])) % params
 
 
-def answer_messages(errors: dict[str, AnswerError], lang: str) -> dict[str, list[dict]]:
-    """Errors per variable, each with its stable code and a message in `lang`."""
-    with force_locale(lang):
-        return {var: [{"code": e.code, "message": answer_message(e), **({"params": e.params} if e.params else {})}]
-                for var, e in errors.items()}
-
-
-def _(text: str, **params) -> str:
-    return gettext(text, **params)
+def answer_messages(errors: dict[str, AnswerError]) -> dict[str, list[dict]]:
+    """Errors per variable, each with its stable code and a message in the request's language."""
+    return {var: [{"code": e.code, "message": answer_message(e), **({"params": e.params} if e.params else {})}]
+            for var, e in errors.items()}

@@ -1,10 +1,11 @@
-"""API views: read the request, call the domain, answer JSON."""
+"""API views: read the request, call the domain, answer JSON. Messages follow the body's
+language when it names one the UI has, else the browser's (see i18n.get_locale)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app, jsonify, request
-from flask_babel import force_locale, gettext as _
+from flask import current_app, g, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import limiter
@@ -21,30 +22,22 @@ def _error(status: int, code: str, message: str, **extra):
     return jsonify(error=code, message=message, **extra), status
 
 
-def _request_language(payload_language: str | None = None) -> str:
-    if payload_language in ui_languages():
-        return payload_language
-    return request.accept_languages.best_match(ui_languages()) or current_app.config["BABEL_DEFAULT_LOCALE"]
+def _unknown_collection():
+    return _error(404, "unknown_collection", _("There is no survey at this address."))
 
 
-def _collection_or_error(slug: str, lang: str):
-    collection = by_slug(slug)
-    with force_locale(lang):
-        if collection is None:
-            return None, _error(404, "unknown_collection", _("There is no survey at this address."))
-    return collection, None
+def _not_open(current_state: str):
+    return _error(410, current_state, _("This survey is not open now."))
 
 
 @bp.get("/collections/<slug>")
 def collection_detail(slug):
-    lang = _request_language()
-    collection, error = _collection_or_error(slug, lang)
-    if error:
-        return error
+    collection = by_slug(slug)
+    if collection is None:
+        return _unknown_collection()
     current = state(collection, local_today(current_app.config["TIMEZONE"]))
     if current != "open":
-        with force_locale(lang):
-            return _error(410, current, _("This survey is not open now."))
+        return _not_open(current)
     return jsonify(
         slug=collection.slug, activity=collection.activity, wave=collection.wave,
         audience=collection.audience, channel=collection.channel, languages=collection.languages,
@@ -60,32 +53,30 @@ def collection_detail(slug):
 @limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"])
 def submit_response(slug):
     payload = request.get_json(silent=True)
-    lang = _request_language(payload.get("language") if isinstance(payload, dict) else None)
-    collection, error = _collection_or_error(slug, lang)
-    if error:
-        return error
-    with force_locale(lang):
-        try:
-            submission = parse_submission(payload, collection)
-        except SubmissionError as problem:
-            return _error(422, problem.code, str(problem.message), field=problem.field)
+    if isinstance(payload, dict) and payload.get("language") in ui_languages():
+        g.lang = payload["language"]
+    collection = by_slug(slug)
+    if collection is None:
+        return _unknown_collection()
+    try:
+        submission = parse_submission(payload, collection)
+    except SubmissionError as problem:
+        return _error(422, problem.code, str(problem.message), field=problem.field)
     now = datetime.now(timezone.utc)
-    today = local_today(current_app.config["TIMEZONE"])
-    answered_on = local_date(submission.submitted_at, current_app.config["TIMEZONE"])
-    if not accepts_queued(collection, min(answered_on, today), today, current_app.config["SUBMISSION_GRACE_DAYS"]):
-        with force_locale(lang):
-            return _error(410, state(collection, today), _("This survey is not open now."))
+    tz = current_app.config["TIMEZONE"]
+    today = local_today(tz)
+    answered_on = min(local_date(submission.submitted_at, tz), today)
+    if not accepts_queued(collection, answered_on, today, current_app.config["SUBMISSION_GRACE_DAYS"]):
+        return _not_open(state(collection, today))
     checked = check_answers(collection.version.parsed, submission.answers)
     if not checked.ok:
-        with force_locale(lang):
-            message = _("Some answers could not be accepted. Nothing was stored.")
-        return _error(422, "invalid_answers", message, errors=answer_messages(checked.errors, lang))
+        return _error(422, "invalid_answers", _("Some answers could not be accepted. Nothing was stored."),
+                      errors=answer_messages(checked.errors))
     response, created = store_response(
         collection, client_id=submission.client_id, language=submission.language,
         channel=submission.channel, answers=checked.answers,
         started_at=submission.started_at, submitted_at=min(submission.submitted_at, now))
-    with force_locale(lang):
-        message = _("Thank you! Your answers are saved.") if created else _("These answers were already received.")
+    message = _("Thank you! Your answers are saved.") if created else _("These answers were already received.")
     return jsonify(client_id=response.client_id, stored=created, message=message), 201 if created else 200
 
 
@@ -96,13 +87,12 @@ def openapi():
 
 @bp.errorhandler(HTTPException)
 def api_http_error(error: HTTPException):
-    with force_locale(_request_language()):
-        messages = {
-            413: _("The request is too large."),
-            429: _("Too many requests. Please wait a minute and send again; nothing is lost."),
-            404: _("Not found."),
-            405: _("This method is not allowed here."),
-            400: _("The request could not be read."),
-        }
+    messages = {
+        400: _("The request could not be read."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        413: _("The request is too large."),
+        429: _("Too many requests. Please wait a minute and send again; nothing is lost."),
+    }
     return _error(error.code or 500, error.name.lower().replace(" ", "_"),
                   messages.get(error.code, error.description or error.name))

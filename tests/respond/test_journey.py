@@ -255,3 +255,17 @@ def test_unfinished_answers_expire_when_left_idle(make_collection, client, app):
     assert client.get("/s/summer/p/2").location.endswith("/s/summer")
     with client.session_transaction() as session:
         assert "journey" not in session
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_expired_form_page_speaks_the_respondents_language(make_collection, client):
+    make_collection()
+    client.get("/s/summer?lang=ar")
+    reply = client.post("/s/summer/consent", data={"answer": "yes"})       # no CSRF token: as after a stale tab
+    assert reply.status_code == 400
+    assert html_tag(reply) == '<html lang="ar" dir="rtl">'
+    with client.application.test_request_context():
+        from flask_babel import force_locale, gettext
+        with force_locale("ar"):
+            expected = gettext("This page has expired")
+    assert expected in reply.text and expected != "This page has expired"
