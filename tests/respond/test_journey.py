@@ -68,6 +68,8 @@ def test_consent_page_says_who_why_voluntary_anonymous_and_contact(make_collecti
 def test_child_collection_needs_the_adults_confirmation(make_collection, client):
     make_collection(audience="child", guardian_consent=True)
     client.get("/s/summer?lang=en")
+    explained = client.get("/s/summer/consent").text
+    assert "You can stop whenever you want" in explained and "Rädda Barnen Region Syd" in explained
     refused = client.post("/s/summer/consent", data={"answer": "yes"})
     assert refused.status_code == 200 and "needs to confirm that the guardians have agreed" in refused.text
     assert client.get("/s/summer/p/1").status_code == 302          # not let in yet
