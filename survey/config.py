@@ -33,7 +33,7 @@ def from_environment(instance_path: str) -> dict:
         "EXPORTS_DIR": env.get("EXPORTS_DIR", str(REPO_ROOT / "exports")),
         # who respondents see as responsible, and whom they can contact
         "SURVEY_RESPONSIBLE": env.get("SURVEY_RESPONSIBLE",
-                                      "Rädda Barnen Region Syd, for Kraftsamling Herrgården"),
+                                      "Rädda Barnen Region Syd (Kraftsamling Herrgården)"),
         "SURVEY_CONTACT": env.get("SURVEY_CONTACT", ""),
         "TIMEZONE": env.get("SURVEY_TIMEZONE", "Europe/Stockholm"),
         # a tablet that was offline at the event may send its queue this many days after closing

@@ -48,10 +48,12 @@ def expected_message(live_app, code: str, lang: str) -> str:
 def test_child_answers_in_arabic_on_a_tablet(live_server, live_app, tablet, collection, db_session, tmp_path):
     page = tablet
     page.goto(f"{live_server}/s/{collection}")
+    keep_screenshot(page, "language-picker-tablet.png", tmp_path)
     page.get_by_role("link", name="العربية").click()
 
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
+    keep_screenshot(page, "consent-ar-tablet.png", tmp_path)
     # the child says yes only after the adult has confirmed the guardians' consent
     page.locator("button[value=yes]").click()
     assert page.locator(".consent-form .error").is_visible()

@@ -60,7 +60,7 @@ def test_consent_page_says_who_why_voluntary_anonymous_and_contact(make_collecti
     make_collection(audience="parent")
     client.get("/s/summer?lang=en")
     page = client.get("/s/summer/consent").text
-    assert "<bdi>Rädda Barnen Region Syd, for Kraftsamling Herrgården</bdi>" in page  # isolated inside RTL text
+    assert "<bdi>Rädda Barnen Region Syd (Kraftsamling Herrgården)</bdi>" in page  # isolated inside RTL text
     assert "voluntary" in page and "anonymous" in page and "stop at any time" in page
     assert "<bdi>enkat@example.org</bdi>" in page
 
