@@ -85,6 +85,11 @@ class Collection(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[QuestionnaireVersion] = relationship()
 
+    @property
+    def response_channels(self) -> tuple[str, ...]:
+        """The channels a response may arrive by; the last is the default (a link, when both are allowed)."""
+        return CHANNELS if self.channel == "both" else (self.channel,)
+
 
 class Response(db.Model):
     """One submitted questionnaire. No name, IP address or user agent is ever stored."""

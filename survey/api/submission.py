@@ -52,9 +52,8 @@ def parse_submission(payload: Any, collection: Collection) -> Submission:
     language = payload.get("language")
     if language not in collection.languages:
         raise SubmissionError("wrong_language", _l("This survey is not offered in this language."), "language")
-    allowed_channels = ("tablet", "link") if collection.channel == "both" else (collection.channel,)
-    channel = payload.get("channel", allowed_channels[-1])
-    if channel not in allowed_channels:
+    channel = payload.get("channel", collection.response_channels[-1])
+    if channel not in collection.response_channels:
         raise SubmissionError("wrong_channel", _l("This survey is not collected through this channel."), "channel")
     answers = payload.get("answers")
     if not isinstance(answers, dict):

@@ -52,7 +52,7 @@ def start(slug):
     collection = _open_collection(slug)
     lang = request.args.get("lang")
     if lang in collection.languages:
-        allowed = ("tablet", "link") if collection.channel == "both" else (collection.channel,)
+        allowed = collection.response_channels
         channel = request.args.get("via") if request.args.get("via") in allowed else allowed[-1]
         Journey(session, slug).begin(slug, lang, collection.questionnaire_version_id, channel)
         return redirect(url_for("respond.consent", slug=slug))
