@@ -95,7 +95,8 @@ def page(slug, number):
     if index not in visible:
         later = [i for i in visible if i > index]
         return redirect(url_for("respond.page", slug=slug, number=(later or visible[-1:] or [0])[0] + 1))
-    earlier = {var: value for var, value in journey.answers.items() if definition.page_of(var) < index}
+    earlier = {var: value for var, value in journey.answers.items()
+               if var in definition.items and definition.page_of(var) < index}
     items = shown_items(definition.pages[index], earlier)
     form = FlaskForm()
     errors, posted = {}, None
@@ -152,7 +153,9 @@ def _read_page(items):
 
 def _submit(collection, journey):
     definition = collection.version.parsed
-    checked = check_answers(definition, journey.answers)
+    # a definition edited in place (allowed until it has answers) may have dropped a variable
+    answers = {var: value for var, value in journey.answers.items() if var in definition.items}
+    checked = check_answers(definition, answers)
     if not checked.ok:
         # A page changed under the respondent (e.g. an earlier answer now shows a required item).
         first = min(definition.page_of(var) for var in checked.errors if var in definition.items)

@@ -271,3 +271,18 @@ def test_expired_form_page_speaks_the_respondents_language(make_collection, clie
         with force_locale("ar"):
             expected = gettext("This page has expired")
     assert expected in reply.text and expected != "This page has expired"
+
+
+def test_answer_to_a_question_removed_meanwhile_is_dropped_not_a_crash(make_collection, client):
+    make_collection()
+    begin(client, lang="en")
+    client.post("/s/summer/p/1", data={"action": "next"})
+    client.post("/s/summer/p/2", data={"action": "next", "day_face": "3"})
+    client.post("/s/summer/p/3", data={"action": "next", "come_back": "1"})
+    with client.session_transaction() as session:
+        journey = dict(session["journey"])
+        journey["answers"] = {**journey["answers"], "question_since_removed": 2}
+        session["journey"] = journey
+    done = client.post("/s/summer/p/4", data={"action": "next"})
+    assert "/thanks" in done.location
+    assert "question_since_removed" not in stored()[0].answers
