@@ -59,7 +59,9 @@ def openapi_document() -> dict:
                 "started_at": {"type": "string", "format": "date-time"},
                 "submitted_at": {"type": "string", "format": "date-time",
                                  "description": "When the respondent pressed send; a queued response sent after "
-                                                "closing is accepted within the grace period."},
+                                                "closing is accepted within the grace period. A time from a "
+                                                "clearly wrong device clock (before 2020 or in the future) "
+                                                "counts as unknown: the time of receipt is used."},
                 "channel": {"enum": ["tablet", "link"]}}},
             "Stored": {"type": "object", "properties": {"client_id": {"type": "string"}, "stored": {"type": "boolean"},
                                                         "message": {"type": "string"}}},

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -29,7 +29,16 @@ class SubmissionError(ValueError):
         self.code, self.message, self.field = code, message, field
 
 
-def _time(payload: dict, key: str) -> datetime | None:
+EARLIEST_PLAUSIBLE_YEAR = 2020
+
+
+def _time(payload: dict, key: str, now: datetime) -> datetime | None:
+    """A client's timestamp, or None when its clock is clearly wrong.
+
+    A tablet whose clock reset to 1970 (or jumped years ahead) still has a real response in its
+    queue: refusing it would lose it, so an implausible time counts as unknown instead. The year
+    is checked before any time-zone arithmetic, which overflows at the calendar's edges.
+    """
     raw = payload.get(key)
     if raw is None:
         return None
@@ -39,7 +48,10 @@ def _time(payload: dict, key: str) -> datetime | None:
         moment = None
     if moment is None:
         raise SubmissionError("invalid_time", _l("Times must be written as ISO 8601, e.g. 2026-06-20T14:05:00+02:00."), key)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    if not EARLIEST_PLAUSIBLE_YEAR <= moment.year <= now.year + 1:
+        return None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment <= now + timedelta(days=1) else None
 
 
 def parse_submission(payload: Any, collection: Collection) -> Submission:
@@ -58,8 +70,9 @@ def parse_submission(payload: Any, collection: Collection) -> Submission:
     answers = payload.get("answers")
     if not isinstance(answers, dict):
         raise SubmissionError("invalid_answers_object", _l("answers must be an object of variable names and values."), "answers")
-    started_at = _time(payload, "started_at")
-    submitted_at = _time(payload, "submitted_at") or datetime.now(timezone.utc)
+    now = datetime.now(timezone.utc)
+    started_at = _time(payload, "started_at", now)
+    submitted_at = _time(payload, "submitted_at", now) or now
     if started_at and started_at > submitted_at:
         raise SubmissionError("invalid_time", _l("started_at must not be after submitted_at."), "started_at")
     return Submission(client_id, language, channel, answers, started_at, submitted_at)

@@ -166,3 +166,13 @@ def test_openapi_lists_the_submission_path(client):
 
 def test_health_answers_when_database_is_up(client):
     assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize("wrong_clock", ["0001-01-01T00:00:00+05:00", "1970-01-01T00:00:00Z", "9999-12-31T23:59:00-05:00"])
+def test_response_from_a_tablet_with_a_wrong_clock_is_kept_with_the_time_of_receipt(make_collection, submit, wrong_clock):
+    make_collection()
+    reply = submit(started_at=wrong_clock, submitted_at=wrong_clock)
+    assert reply.status_code == 201
+    response = db.session.scalar(select(Response))
+    assert response.started_at is None
+    assert abs(response.submitted_at - datetime.now(timezone.utc).replace(tzinfo=None)) < timedelta(minutes=2)
