@@ -19,6 +19,7 @@ from ruamel.yaml.error import YAMLError
 from . import conditions
 from .definition import Definition
 from .items import CHOICE_TYPES, NUMBER_TYPES, TEXT_TYPES
+from .texts import owners_with_paths, translatable_texts
 
 NOT_QUESTIONNAIRES = {"languages.yaml"}
 SCHEMA = json.loads(resources.files(__package__).joinpath("schema.json").read_text())
@@ -74,8 +75,10 @@ def load_document(document: Any, filename: str, languages: Iterable[str],
                 for e in sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data),
                                 key=lambda e: list(map(str, e.absolute_path)))]
     if not problems:
-        problems = [Problem(filename, _line_of(document, path), _dotted(path), message)
-                    for path, message in _semantic_problems(data, set(languages), expected_id)]
+        # in file order (then by path), so a coordinator fixes them top to bottom
+        problems = sorted((Problem(filename, _line_of(document, path), _dotted(path), message)
+                           for path, message in _semantic_problems(data, set(languages), expected_id)),
+                          key=lambda problem: (problem.line or 0, problem.path))
     definition = Definition(data) if not problems else None
     return LoadResult(Path(filename), definition, problems)
 
@@ -206,45 +209,23 @@ def _condition_problems(condition, where, items, page_of, page_index, lists) -> 
 
 
 def _texts_problems(data: dict, languages: list[str]) -> Iterator[tuple[list, str]]:
-    for path, texts in _texts(data):
+    for text in translatable_texts(data):
         for lang in languages:
-            if not texts.get(lang, "").strip():
-                yield path, f"the text has no '{lang}' version (the questionnaire offers {', '.join(languages)})"
-        for lang in texts:
+            if not text.get(lang):
+                yield list(text.path), f"the text has no '{lang}' version (the questionnaire offers {', '.join(languages)})"
+        for lang in text.texts:
             if lang not in languages:
-                yield path + [lang], f"'{lang}' is not one of this questionnaire's languages"
-
-
-def _texts(data: dict) -> Iterator[tuple[list, dict]]:
-    for key in ("title", "intro"):
-        if key in data:
-            yield [key], data[key]
-    for name, spec in data.get("choice_lists", {}).items():
-        for c, choice in enumerate(spec["choices"]):
-            yield ["choice_lists", name, "choices", c, "label"], choice["label"]
-    for p, page in enumerate(data["pages"]):
-        if "title" in page:
-            yield ["pages", p, "title"], page["title"]
-        for i, item in enumerate(page["items"]):
-            for key in ("label", "hint"):
-                if key in item:
-                    yield ["pages", p, "items", i, key], item[key]
-    for s, scale in enumerate(data.get("scales", [])):
-        yield ["scales", s, "label"], scale["label"]
+                yield [*text.path, lang], f"'{lang}' is not one of this questionnaire's languages"
 
 
 def _status_problems(data: dict, languages: list[str]) -> Iterator[tuple[list, str]]:
     """Every translatable part says, for every language, whether its text is published, draft or reviewed."""
-    owners = [(["translation_status"], data)]
-    owners += [(["choice_lists", name], spec) for name, spec in data.get("choice_lists", {}).items()]
-    owners += [(["pages", p, "items", i], item) for p, page in enumerate(data["pages"])
-               for i, item in enumerate(page["items"])]
-    for path, owner in owners:
-        status = owner.get("translation_status", {})
+    for node, path in owners_with_paths(data).values():
+        status = node.get("translation_status", {})
         missing = [lang for lang in languages if lang not in status]
         if missing:
-            target = path if path == ["translation_status"] else path
-            yield target, f"translation_status does not say published, draft or reviewed for: {', '.join(missing)}"
+            yield list(path) or ["translation_status"], \
+                f"translation_status does not say published, draft or reviewed for: {', '.join(missing)}"
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 
 from ..questionnaires.loader import Problem, load_file
 from .spreadsheet import Review
-from .texts import owners, translatable_texts
+from ..questionnaires.texts import owners, translatable_texts
 
 # Strings a YAML 1.1 reader (and many editors) take for booleans, nulls or numbers: quoted on
 # write, as docs/forms-format.md asks of authors.

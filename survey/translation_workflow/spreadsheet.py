@@ -27,7 +27,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..languages import Language
-from .texts import Text, owners, status, translatable_texts
+from ..questionnaires.texts import Text, owners, status, translatable_texts
 
 FORMAT = "kraftsamling-translations/1"
 SHEET = "Translations"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .texts import MISSING, owners, status, translatable_texts
+from ..questionnaires.texts import MISSING, owners, status, translatable_texts
 
 STATES = (MISSING, "draft", "published", "reviewed")
 

@@ -7,7 +7,9 @@ covers it (the questionnaire itself for title, intro, page titles and scale labe
 its label and hint; the choice list for its answer labels).
 
 The functions take a parsed document (a plain dict, or ruamel's round-trip mapping) and hand
-back the document's own text mappings, so changing `Text.texts` changes the document.
+back the document's own text mappings, so changing `Text.texts` changes the document. Each text
+and owner also carries its position in the file (`path`), which the loader turns into a line
+number: `forms check` and the translation workflow walk the questionnaire the same way.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ class Text:
     context: str                   # what it is, in words a translator understands
     owner: str                     # whose translation_status applies, e.g. "items.gender"
     texts: MutableMapping          # the document's own {language: text} mapping
+    path: tuple = ()               # where it stands in the file, e.g. ("pages", 0, "items", 2, "label")
 
     def get(self, lang: str) -> str:
         value = self.texts.get(lang)
@@ -45,44 +48,50 @@ def translatable_texts(document: Mapping) -> list[Text]:
     for key, what in (("title", "Title of the questionnaire"),
                       ("intro", "Introduction on the first page (who asks, why, that answering is voluntary)")):
         if key in document:
-            texts.append(Text(key, what, QUESTIONNAIRE, document[key]))
+            texts.append(Text(key, what, QUESTIONNAIRE, document[key], (key,)))
 
     users = _choice_list_users(document)
-    for page in document["pages"]:
+    for p, page in enumerate(document["pages"]):
         if "title" in page:
             texts.append(Text(f"pages.{page['id']}.title", f"Heading of the page '{page['id']}'",
-                              QUESTIONNAIRE, page["title"]))
-        for item in page["items"]:
+                              QUESTIONNAIRE, page["title"], ("pages", p, "title")))
+        for i, item in enumerate(page["items"]):
             var, kind = item["var"], _ITEM_KINDS.get(item["type"], item["type"])
             owner = f"items.{var}"
             texts.append(Text(f"{owner}.label", f"Item {var} on page '{page['id']}': {kind}",
-                              owner, item["label"]))
+                              owner, item["label"], ("pages", p, "items", i, "label")))
             if "hint" in item:
-                texts.append(Text(f"{owner}.hint", f"Help text shown under item {var}", owner, item["hint"]))
+                texts.append(Text(f"{owner}.hint", f"Help text shown under item {var}", owner, item["hint"],
+                                  ("pages", p, "items", i, "hint")))
 
     for name, spec in document.get("choice_lists", {}).items():
         used_by = ", ".join(users.get(name, [])) or "no item yet"
-        for choice in spec["choices"]:
+        for c, choice in enumerate(spec["choices"]):
             face = f", shown with a {choice['face'].replace('_', ' ')} face" if choice.get("face") else ""
             texts.append(Text(f"choice_lists.{name}.{choice['value']}",
                               f"Answer (code {choice['value']}) in the list '{name}'{face}; used by {used_by}",
-                              f"choice_lists.{name}", choice["label"]))
+                              f"choice_lists.{name}", choice["label"], ("choice_lists", name, "choices", c, "label")))
 
-    for scale in document.get("scales", []):
+    for s, scale in enumerate(document.get("scales", [])):
         texts.append(Text(f"scales.{scale['id']}.label",
                           f"Name of the scale '{scale['id']}' (shown in reports, not to respondents)",
-                          QUESTIONNAIRE, scale["label"]))
+                          QUESTIONNAIRE, scale["label"], ("scales", s, "label")))
     return texts
 
 
 def owners(document: Mapping) -> dict[str, MutableMapping]:
     """Each owner key with the document node that carries its translation_status."""
-    found: dict[str, MutableMapping] = {QUESTIONNAIRE: document}
+    return {key: node for key, (node, _path) in owners_with_paths(document).items()}
+
+
+def owners_with_paths(document: Mapping) -> dict[str, tuple[MutableMapping, tuple]]:
+    """Each owner key with its node and where that node stands in the file."""
+    found: dict[str, tuple[MutableMapping, tuple]] = {QUESTIONNAIRE: (document, ())}
     for name, spec in document.get("choice_lists", {}).items():
-        found[f"choice_lists.{name}"] = spec
-    for page in document["pages"]:
-        for item in page["items"]:
-            found[f"items.{item['var']}"] = item
+        found[f"choice_lists.{name}"] = (spec, ("choice_lists", name))
+    for p, page in enumerate(document["pages"]):
+        for i, item in enumerate(page["items"]):
+            found[f"items.{item['var']}"] = (item, ("pages", p, "items", i))
     return found
 
 
