@@ -8,8 +8,8 @@ import click
 from flask import current_app
 
 from ..i18n import languages
-from ..questionnaires.loader import NOT_QUESTIONNAIRES, load_file
-from ..questionnaires.xlsform import NAME, XLSFormError, convert, render
+from ..questionnaires.loader import NAME, NOT_QUESTIONNAIRES, load_file
+from ..questionnaires.xlsform import XLSFormError, convert, render
 from .cli import forms_cli
 
 

@@ -6,13 +6,13 @@ definition without reading Python.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import jsonschema
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
@@ -20,9 +20,13 @@ from . import conditions
 from .definition import Definition
 from .items import CHOICE_TYPES, NUMBER_TYPES, TEXT_TYPES
 from .texts import owners_with_paths, translatable_texts
+from .yaml_files import reader
 
 NOT_QUESTIONNAIRES = {"languages.yaml"}
 SCHEMA = json.loads(resources.files(__package__).joinpath("schema.json").read_text())
+# The schema's own patterns, for code that makes names (the XLSForm import) rather than checks them.
+NAME = re.compile(SCHEMA["$defs"]["name"]["pattern"])
+CHOICE_VALUE = re.compile(SCHEMA["$defs"]["choice_value"]["oneOf"][1]["pattern"])
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def load_directory(directory: Path, languages: Iterable[str]) -> list[LoadResult
 def load_file(path: Path, languages: Iterable[str]) -> LoadResult:
     path = Path(path)
     try:
-        document = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        document = reader().load(path.read_text(encoding="utf-8"))
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None

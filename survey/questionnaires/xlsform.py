@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from openpyxl import load_workbook
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-CHOICE_VALUE = re.compile(r"^[a-z0-9_]{1,32}$")
+from .loader import CHOICE_VALUE
+from .yaml_files import quoted_if_ambiguous, writer
+
 INTEGER = re.compile(r"^-?(0|[1-9][0-9]*)$")
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
@@ -148,10 +147,7 @@ def render(conversion: Conversion, source: str, today: date) -> str:
         header += [f"  {line}" for line in conversion.skipped]
     document = _yaml_node(conversion.document)
     document.yaml_set_start_comment("\n".join(header))
-    yaml = YAML()
-    yaml.width = 4096  # a label stays on one line, as in the hand-written files
-    yaml.brace_single_entry_mapping_in_flow_sequence = True  # {all: [{not: ...}]}, not [not: ...]
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml = writer()
     out = StringIO()
     yaml.dump(document, out)
     return out.getvalue()
@@ -1053,8 +1049,6 @@ def _bounds(tree, item_type: str, integer: bool) -> dict:
 
 _FLOW_ALWAYS = {"translation_status", "show_if"}
 _TEXTS = {"label", "hint", "title"}
-# Strings that YAML 1.1 readers (and people) take for booleans, nulls or numbers: written quoted.
-_AMBIGUOUS = re.compile(r"(?i)^(y|n|yes|no|on|off|true|false|null|~|[-+.0-9][-+.0-9e_:]*)?$")
 
 
 def _yaml_node(value: Any, key: str | None = None, flow: bool = False) -> Any:
@@ -1070,6 +1064,6 @@ def _yaml_node(value: Any, key: str | None = None, flow: bool = False) -> Any:
         if flow or key == "languages":
             node.fa.set_flow_style()
         return node
-    if isinstance(value, str) and _AMBIGUOUS.match(value):
-        return DoubleQuotedScalarString(value)
+    if isinstance(value, str):
+        return quoted_if_ambiguous(value)
     return value

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import stat
 import tempfile
 from collections.abc import Iterable
@@ -26,17 +25,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from ..questionnaires.loader import Problem, load_file
+from ..questionnaires.yaml_files import quoted_if_ambiguous, writer
 from .spreadsheet import Review
 from ..questionnaires.texts import owners, translatable_texts
 
-# Strings a YAML 1.1 reader (and many editors) take for booleans, nulls or numbers: quoted on
-# write, as docs/forms-format.md asks of authors.
-_AMBIGUOUS = re.compile(r"^(y|yes|n|no|true|false|on|off|null|~|[-+]?[0-9][0-9_.:eE+-]*)$", re.IGNORECASE)
 
 
 class ApplyRefused(Exception):
@@ -63,14 +59,6 @@ class Applied:
         return bool(self.changed or self.reviewed or self.statuses or self.language_added)
 
 
-def round_trip_yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # long texts stay on one line instead of being re-wrapped mid-sentence
-    yaml.indent(mapping=2, sequence=4, offset=2)  # the layout of every file in forms/
-    return yaml
-
-
 def apply_review(path: Path, review: Review, reviewer: str, known_languages: Iterable[str],
                  file_name: str, today: date | None = None) -> Applied:
     """Write `review` into the questionnaire file at `path`; nothing is written when nothing changed."""
@@ -78,7 +66,7 @@ def apply_review(path: Path, review: Review, reviewer: str, known_languages: Ite
     reviewer = reviewer.strip()
     if not reviewer:
         raise ValueError("the reviewer's name is required")
-    yaml = round_trip_yaml()
+    yaml = writer()
     original = path.read_text(encoding="utf-8")
     document = yaml.load(original)
     lang = review.language
@@ -135,11 +123,8 @@ def _set_text(texts: CommentedMap, lang: str, value: str) -> None:
     # Pages show a text as one paragraph, so line breaks typed in a spreadsheet cell carry nothing.
     value = " ".join(value.split())
     old = texts.get(lang)
-    if isinstance(old, (FoldedScalarString, LiteralScalarString)):
-        value = type(old)(value)
-    elif _AMBIGUOUS.match(value):
-        value = DoubleQuotedScalarString(value)
-    texts[lang] = value
+    texts[lang] = type(old)(value) if isinstance(old, (FoldedScalarString, LiteralScalarString)) \
+        else quoted_if_ambiguous(value)
 
 
 def _status_map(owner: CommentedMap) -> CommentedMap:
