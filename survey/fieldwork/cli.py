@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..i18n import ui_languages
-from ..models import Collection, Response
+from ..models import AUDIENCES, COLLECTION_CHANNELS, Collection, Response
 from .operations import WAVES, CollectionError, create_collection, local_today, state
 
 collections_cli = AppGroup("collections", help="Create and list collections (a questionnaire at an activity).")
@@ -19,12 +19,12 @@ collections_cli = AppGroup("collections", help="Create and list collections (a q
 @click.option("--form", "form_id", required=True, help="Questionnaire id, e.g. youth (see forms/).")
 @click.option("--activity", required=True, help='Activity or event, e.g. "Bästa sommaren 2026".')
 @click.option("--wave", type=click.Choice(WAVES), default="event", show_default=True)
-@click.option("--audience", type=click.Choice(["child", "youth", "parent", "any"]),
+@click.option("--audience", type=click.Choice(AUDIENCES),
               help="Defaults to the questionnaire's audience.")
 @click.option("--languages", help="Comma-separated codes, e.g. sv,en,ar. Defaults to every language offered.")
 @click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), help="First day (YYYY-MM-DD).")
 @click.option("--closes", type=click.DateTime(["%Y-%m-%d"]), help="Last day (YYYY-MM-DD).")
-@click.option("--channel", type=click.Choice(["tablet", "link", "both"]), default="both", show_default=True)
+@click.option("--channel", type=click.Choice(COLLECTION_CHANNELS), default="both", show_default=True)
 @click.option("--guardian-consent/--no-guardian-consent", default=None,
               help="Ask the coordinator to confirm guardians' consent (default: yes for child and youth).")
 def add(slug, form_id, activity, wave, audience, languages, opens, closes, channel, guardian_consent):

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from ..i18n import languages
 from ..questionnaires.definition import Definition
-from ..questionnaires.loader import load_directory, load_file
+from ..questionnaires.loader import Problem, load_directory, load_file
 from .operations import store_definition
 
 forms_cli = AppGroup("forms", help="Check and load the questionnaire definitions in forms/.")
@@ -38,14 +38,19 @@ def check(files):
         raise click.ClickException(f"{len(problems)} problem(s) in {sum(1 for r in results if r.problems)} file(s)")
 
 
-def checked_library(nothing_was: str) -> list[Definition]:
-    """Every questionnaire in forms/, or a stop listing each problem: a half-loaded library helps nobody."""
-    results = _results(())
-    problems = [p for r in results for p in r.problems]
+def stop_on_problems(problems: list[Problem], message: str) -> None:
+    """List each problem with its file and line, then stop the command with `message`."""
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
-        raise click.ClickException(f"nothing was {nothing_was}: fix the problems above first (flask --app wsgi forms check)")
+        raise click.ClickException(message)
+
+
+def checked_library(nothing_was: str) -> list[Definition]:
+    """Every questionnaire in forms/, or a stop listing each problem: a half-loaded library helps nobody."""
+    results = _results(())
+    stop_on_problems([p for r in results for p in r.problems],
+                     f"nothing was {nothing_was}: fix the problems above first (flask --app wsgi forms check)")
     return [r.definition for r in results]
 
 

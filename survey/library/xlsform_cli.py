@@ -10,14 +10,15 @@ from flask import current_app
 from ..i18n import languages
 from ..questionnaires.loader import NAME, NOT_QUESTIONNAIRES, load_file
 from ..questionnaires.xlsform import XLSFormError, convert, render
-from .cli import forms_cli
+from ..models import AUDIENCES
+from .cli import forms_cli, stop_on_problems
 
 
 @forms_cli.command("import-xlsform")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the definition (default: forms/<form_id>.yaml).")
-@click.option("--audience", type=click.Choice(["child", "youth", "parent", "any"]), default="any",
+@click.option("--audience", type=click.Choice(AUDIENCES), default="any",
               show_default=True, help="Who answers the questionnaire.")
 @click.option("--languages", "wanted",
               help="Languages to keep, e.g. sv,en (default: each language with a label for every question "
@@ -56,13 +57,11 @@ def import_xlsform(file: Path, out: Path | None, audience: str, wanted: str | No
     for line in conversion.skipped:
         click.echo(str(line))
     result = load_file(out, known)
-    for problem in result.problems:
-        click.echo(str(problem), err=True)
-    if result.problems:
-        raise click.ClickException(
-            f"{out} was written but does not pass `forms check`: fix the {len(result.problems)} problem(s) "
-            "above in the file, or fix the XLSForm and import again with --force. Until it passes, "
-            "`forms load` loads nothing from the forms directory.")
+    stop_on_problems(
+        result.problems,
+        f"{out} was written but does not pass `forms check`: fix the {len(result.problems)} problem(s) "
+        "above in the file, or fix the XLSForm and import again with --force. Until it passes, "
+        "`forms load` loads nothing from the forms directory.")
     definition = result.definition
     click.echo(f"Wrote {out}: {len(definition.items)} items on {len(document['pages'])} pages, "
                f"languages {', '.join(definition.languages)}, every text a draft.")

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..i18n import languages
+from ..library.cli import stop_on_problems
 from ..questionnaires.loader import load_directory, load_file
 from .apply import ApplyRefused, apply_review
 from .spreadsheet import SheetError, SheetRefused, check, default_file_name, export_workbook, read_workbook
@@ -38,10 +39,7 @@ def _load(form_id: str):
         known = ", ".join(p.stem for p in sorted(_forms_dir().glob("*.yaml")) if p.name != "languages.yaml")
         raise click.ClickException(f"there is no questionnaire '{form_id}' in {_forms_dir()} (there are: {known})")
     result = load_file(path, languages())
-    if result.problems:
-        for problem in result.problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"{path.name} has problems: fix them first (flask --app wsgi forms check)")
+    stop_on_problems(result.problems, f"{path.name} has problems: fix them first (flask --app wsgi forms check)")
     return path, result.definition
 
 
@@ -105,9 +103,7 @@ def import_(file, reviewer):
     try:
         applied = apply_review(path, review, reviewer, languages(), file_name=file.name)
     except ApplyRefused as refused:
-        for problem in refused.problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"nothing was written: with these texts {path.name} would not pass forms check")
+        stop_on_problems(refused.problems, f"nothing was written: with these texts {path.name} would not pass forms check")
 
     name = languages()[review.language].english
     if not applied.anything:
