@@ -47,7 +47,8 @@ class QuestionnaireVersion(db.Model):
     number: Mapped[int]
     label: Mapped[str] = mapped_column(db.String(20))
     content_hash: Mapped[str] = mapped_column(db.String(64))
-    definition: Mapped[dict] = mapped_column(db.JSON)
+    # Deferred: up to ~120 KB of JSON, needed only when this process has not parsed the version yet.
+    definition: Mapped[dict] = mapped_column(db.JSON, deferred=True)
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")
 
