@@ -142,6 +142,7 @@ class MultipleChoiceItem(ChoiceItem):
 
 
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all C0 controls but tab and line breaks
 
 
 class NumberItem(Item):
@@ -227,7 +228,8 @@ class ShortTextItem(Item):
     def validate(self, value):
         if not isinstance(value, str):
             raise AnswerError("wrong_type")
-        value = value.strip()
+        # Control characters (NUL, escapes) are never meant by a respondent and break exports.
+        value = _CONTROL.sub("", value).strip()
         if len(value) > self.max_length:
             raise AnswerError("too_long", {"max_length": self.max_length})
         return value or None

@@ -86,6 +86,12 @@ def test_text_is_trimmed_and_limited():
     assert item("long_text").max_length == 1000 and item("short_text").max_length == 200
 
 
+def test_text_loses_control_characters_but_keeps_line_breaks():
+    question = item("long_text")
+    assert question.validate("Mer\x00 fotboll\x1b[31m\r\noch\tmusik") == "Mer fotboll[31m\r\noch\tmusik"
+    assert question.validate("\x00\x07") is None
+
+
 def test_note_takes_no_answer():
     note = item("note")
     assert note.answerable is False
