@@ -105,6 +105,17 @@ def status(document_owners: Mapping[str, Mapping], text: Text, lang: str) -> str
     return document_owners[text.owner].get("translation_status", {}).get(lang, "draft")
 
 
+def status_counts(document: Mapping, lang: str) -> tuple[dict[str, int], int]:
+    """How many of the document's texts are in each status (or missing) in `lang`, and how many texts there are."""
+    texts = translatable_texts(document)
+    document_owners = owners(document)
+    counts: dict[str, int] = {}
+    for text in texts:
+        state = status(document_owners, text, lang)
+        counts[state] = counts.get(state, 0) + 1
+    return counts, len(texts)
+
+
 def _choice_list_users(document: Mapping) -> dict[str, list[str]]:
     users: dict[str, list[str]] = {}
     for page in document["pages"]:

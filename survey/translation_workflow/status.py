@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..questionnaires.texts import MISSING, owners, status, translatable_texts
+from ..questionnaires.texts import MISSING, status_counts
 
 STATES = (MISSING, "draft", "published", "reviewed")
 
@@ -28,16 +28,12 @@ class Completeness:
 
 def completeness(document: Mapping, languages: Iterable[str]) -> list[Completeness]:
     """One line per language: every language in `languages`, then any other the questionnaire offers."""
-    texts = translatable_texts(document)
-    document_owners = owners(document)
     offered = list(document.get("languages", []))
-    ordered = list(dict.fromkeys([*languages, *offered]))
     lines = []
-    for lang in ordered:
-        counts = {state: 0 for state in STATES}
-        for text in texts:
-            counts[status(document_owners, text, lang)] += 1
-        lines.append(Completeness(document["id"], lang, lang in offered, len(texts), counts))
+    for lang in dict.fromkeys([*languages, *offered]):
+        counts, total = status_counts(document, lang)
+        lines.append(Completeness(document["id"], lang, lang in offered, total,
+                                  {state: counts.get(state, 0) for state in STATES}))
     return lines
 
 
