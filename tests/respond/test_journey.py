@@ -25,10 +25,15 @@ def begin(client, slug="summer", lang="sv", consent=True):
         return client.post(f"/s/{slug}/consent", data={"answer": "yes", "guardians": "yes"})
 
 
-def answer_all(client, slug="summer"):
+def answer_first_pages(client, slug="summer"):
+    """Pages 1 to 3 answered; the respondent is on the last page."""
     client.post(f"/s/{slug}/p/1", data={"action": "next", "gender": "2"})
     client.post(f"/s/{slug}/p/2", data={"action": "next", "day_face": "3", "activities": ["music"]})
     client.post(f"/s/{slug}/p/3", data={"action": "next", "come_back": "1"})
+
+
+def answer_all(client, slug="summer"):
+    answer_first_pages(client, slug)
     return client.post(f"/s/{slug}/p/4", data={"action": "next", "se_a": "4"})
 
 
@@ -160,9 +165,7 @@ def test_progress_bar_counts_the_shown_pages(make_collection, client):
 def test_sending_twice_stores_once(make_collection, client):
     make_collection()
     begin(client, lang="en")
-    client.post("/s/summer/p/1", data={"action": "next", "gender": "2"})
-    client.post("/s/summer/p/2", data={"action": "next", "day_face": "3"})
-    client.post("/s/summer/p/3", data={"action": "next", "come_back": "1"})
+    answer_first_pages(client)
     with client.session_transaction() as session:
         before_sending = dict(session["journey"])
     client.post("/s/summer/p/4", data={"action": "next", "se_a": "4"})
@@ -276,9 +279,7 @@ def test_expired_form_page_speaks_the_respondents_language(make_collection, clie
 def test_answer_to_a_question_removed_meanwhile_is_dropped_not_a_crash(make_collection, client):
     make_collection()
     begin(client, lang="en")
-    client.post("/s/summer/p/1", data={"action": "next"})
-    client.post("/s/summer/p/2", data={"action": "next", "day_face": "3"})
-    client.post("/s/summer/p/3", data={"action": "next", "come_back": "1"})
+    answer_first_pages(client)
     with client.session_transaction() as session:
         journey = dict(session["journey"])
         journey["answers"] = {**journey["answers"], "question_since_removed": 2}
