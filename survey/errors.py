@@ -4,6 +4,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .api.views import api_http_error
+
 
 def register_error_pages(app):
     @app.errorhandler(CSRFError)
@@ -14,7 +16,8 @@ def register_error_pages(app):
     @app.errorhandler(HTTPException)
     def http_error(error):
         if request.path.startswith("/api/"):
-            return error
+            # an unknown API path or method fails in routing, before the API blueprint's own handler
+            return api_http_error(error)
         messages = {404: (_("Page not found"), _("There is nothing at this address.")),
                     413: (_("Too much text"), _("Please write a little less and try again.")),
                     429: (_("Please wait a moment"), _("There were too many attempts. Please wait a minute and try again."))}

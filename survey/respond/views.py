@@ -20,14 +20,20 @@ def _notice(title: str, message: str, status: int):
     return make_response(render_template("respond/notice.html", title=title, message=message), status)
 
 
-def _open_collection(slug: str):
-    """The collection if it takes answers now; otherwise a clear page in the visitor's language."""
+def _collection(slug: str):
+    """The collection, or a clear page in the visitor's language when there is none."""
     requested = request.args.get("lang")
     if requested in ui_languages():
         g.lang = requested
     collection = by_slug(slug)
     if collection is None:
         abort(_notice(_("Survey not found"), _("There is no survey at this address. Please check the link or the QR code."), 404))
+    return collection
+
+
+def _open_collection(slug: str):
+    """The collection if it takes answers now; otherwise a clear page in the visitor's language."""
+    collection = _collection(slug)
     current = state(collection, local_today(current_app.config["TIMEZONE"]))
     if current == "closed":
         abort(_notice(_("This survey is closed"), _("Thank you for wanting to answer! This survey has ended."), 410))
@@ -170,7 +176,7 @@ def _submit(collection, journey):
 
 @bp.get("/s/<slug>/thanks")
 def thanks(slug):
-    collection = _open_collection(slug)
+    collection = _collection(slug)  # answers sent at 23:59 on the last day still get their thanks
     return render_template("respond/thanks.html", collection=collection, already=bool(request.args.get("again")))
 
 
@@ -189,7 +195,7 @@ def stop(slug):
 
 @bp.get("/s/<slug>/declined")
 def declined(slug):
-    collection = _open_collection(slug)
+    collection = _collection(slug)
     return _notice_page("declined", collection, g.get("lang"))
 
 

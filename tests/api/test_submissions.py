@@ -176,3 +176,11 @@ def test_response_from_a_tablet_with_a_wrong_clock_is_kept_with_the_time_of_rece
     response = db.session.scalar(select(Response))
     assert response.started_at is None
     assert abs(response.submitted_at - datetime.now(timezone.utc).replace(tzinfo=None)) < timedelta(minutes=2)
+
+
+@pytest.mark.parametrize("method, path, status", [("GET", "/api/v1/nothing", 404),
+                                                  ("GET", "/api/v1/collections/x/responses", 405)])
+def test_unknown_api_path_or_method_answers_json(client, method, path, status):
+    reply = client.open(path, method=method, headers={"Accept-Language": "en"})
+    assert reply.status_code == status and reply.is_json
+    assert reply.json["message"] in ("Not found.", "This method is not allowed here.")

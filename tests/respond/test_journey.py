@@ -287,3 +287,14 @@ def test_answer_to_a_question_removed_meanwhile_is_dropped_not_a_crash(make_coll
     done = client.post("/s/summer/p/4", data={"action": "next"})
     assert "/thanks" in done.location
     assert "question_since_removed" not in stored()[0].answers
+
+
+def test_thanks_page_shows_even_when_the_collection_closed_meanwhile(make_collection, client):
+    collection = make_collection()
+    begin(client, lang="en")
+    done = answer_all(client)
+    collection.closes_on = date.today() - timedelta(days=1)
+    collection.opens_on = date.today() - timedelta(days=9)
+    db.session.commit()
+    page = client.get(done.location)
+    assert page.status_code == 200 and "Your answers are saved" in page.text
