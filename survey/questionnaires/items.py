@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from .errors import AnswerError
+from .variables import Variable, column_name
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ class Item:
         self.outcome: str | None = spec.get("outcome")
         self.source: str | None = spec.get("source")
         self.sensitive: bool = bool(spec.get("sensitive", False))
+        self.quasi_identifier: bool = bool(spec.get("quasi_identifier", self.always_quasi_identifier))
+
+    always_quasi_identifier: ClassVar[bool] = False
 
     # -- answers ---------------------------------------------------------------------------
     def validate(self, value: Any) -> Any:
@@ -76,6 +80,20 @@ class Item:
             return None
         raw = raw.strip()
         return raw or None
+
+    # -- datasets --------------------------------------------------------------------------
+    def variables(self) -> list[Variable]:
+        """The dataset columns this item's answers become, described for exports and the codebook."""
+        raise NotImplementedError
+
+    def export_values(self, value: Any) -> dict[str, Any]:
+        """A stored answer (None when unanswered) as values of the columns `variables()` names."""
+        return {self.var: value}
+
+    def _variable(self, **facts) -> Variable:
+        facts.setdefault("name", column_name(self.var))
+        facts.setdefault("label", self.label)
+        return Variable(item=self.var, quasi_identifier=self.quasi_identifier, sensitive=self.sensitive, **facts)
 
     # -- description -----------------------------------------------------------------------
     def describe(self) -> dict:
@@ -104,6 +122,14 @@ class ChoiceItem(Item):
             raise AnswerError("unknown_choice")
         return choice.value
 
+    measure: ClassVar[str] = "nominal"
+
+    def variables(self):
+        choices = self.choice_list.choices
+        return [self._variable(measure=self.measure, storage="numeric" if self.choice_list.numeric else "string",
+                               value_labels={c.value: c.label for c in choices},
+                               missing_codes=tuple(c.value for c in choices if c.missing))]
+
     def describe(self):
         out = super().describe()
         out["choices"] = self.choice_list.name
@@ -113,11 +139,13 @@ class ChoiceItem(Item):
 class LikertItem(ChoiceItem):
     """An agreement or frequency scale: one row of labelled options, usually part of a scale."""
     type = "likert"
+    measure = "ordinal"
 
 
 class SmileyItem(ChoiceItem):
     """Choices shown as faces with word labels, for young children (only neutral or happy faces)."""
     type = "smiley"
+    measure = "ordinal"
 
 
 class MultipleChoiceItem(ChoiceItem):
@@ -139,6 +167,18 @@ class MultipleChoiceItem(ChoiceItem):
         if not raw:
             return None
         return list(raw) if isinstance(raw, (list, tuple)) else [raw]
+
+    def variables(self):
+        """One 0/1 column per option, as SPSS and Stata users expect (a "multiple dichotomy" set)."""
+        return [self._variable(name=column_name(self.var, choice.value), option=choice.value,
+                               label={lang: f"{text} – {choice.label.get(lang, '')}".rstrip(" –")
+                                      for lang, text in self.label.items()},
+                               measure="nominal", storage="numeric", value_labels=dict(CHOSEN))
+                for choice in self.choice_list.choices]
+
+    def export_values(self, value):
+        return {column_name(self.var, choice.value): None if value is None else int(choice.value in value)
+                for choice in self.choice_list.choices}
 
 
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
@@ -186,6 +226,9 @@ class NumberItem(Item):
     def range_error(self, code, low, high) -> AnswerError:
         return AnswerError(code, {"min": _plain(low), "max": _plain(high)})
 
+    def variables(self):
+        return [self._variable(measure="scale", storage="numeric", integer=self.integer)]
+
     def describe(self):
         out = super().describe()
         out.update({"min": self.min, "max": self.max, "integer": self.integer})
@@ -195,6 +238,7 @@ class NumberItem(Item):
 class YearOfBirthItem(NumberItem):
     """A year of birth, checked against an age range relative to the current year."""
     type = "year_of_birth"
+    always_quasi_identifier = True   # with gender and activity, a birth year can single a child out
 
     def __init__(self, spec, choice_lists):
         super().__init__(spec, choice_lists)
@@ -234,6 +278,9 @@ class ShortTextItem(Item):
             raise AnswerError("too_long", {"max_length": self.max_length})
         return value or None
 
+    def variables(self):
+        return [self._variable(measure="nominal", storage="string", free_text=True)]
+
     def describe(self):
         out = super().describe()
         out["max_length"] = self.max_length
@@ -253,6 +300,12 @@ class NoteItem(Item):
     def validate(self, value):
         raise AnswerError("not_answerable")
 
+    def variables(self):
+        return []
+
+    def export_values(self, value):
+        return {}
+
 
 ITEM_TYPES: dict[str, type[Item]] = {cls.type: cls for cls in (
     ChoiceItem, MultipleChoiceItem, LikertItem, SmileyItem, NumberItem, YearOfBirthItem,
@@ -260,6 +313,9 @@ ITEM_TYPES: dict[str, type[Item]] = {cls.type: cls for cls in (
 CHOICE_TYPES = frozenset(t for t, cls in ITEM_TYPES.items() if issubclass(cls, ChoiceItem))
 NUMBER_TYPES = frozenset(t for t, cls in ITEM_TYPES.items() if issubclass(cls, NumberItem))
 TEXT_TYPES = frozenset(t for t, cls in ITEM_TYPES.items() if issubclass(cls, ShortTextItem))
+
+# Value labels of a multiple-choice option's 0/1 column.
+CHOSEN = {0: {"en": "not chosen", "sv": "ej vald"}, 1: {"en": "chosen", "sv": "vald"}}
 
 # Arabic-Indic and Persian digits typed on a phone keyboard count as digits.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
