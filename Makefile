@@ -25,7 +25,7 @@ install: $(VENV)/.installed compile-translations
 install-test: $(VENV)/.installed-test compile-translations
 
 compile-translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile --statistics -d survey/translations 2>&1 | grep -v '^compiling' || true
+	@$(VENV)/bin/pybabel compile --statistics -d survey/i18n/catalogues 2>&1 | grep -v '^compiling' || true
 
 run: install
 	$(FLASK) db upgrade
@@ -41,8 +41,8 @@ check: install
 
 # Extract UI strings, merge them into every catalogue, compile (see docs/translations.md).
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o survey/translations/messages.pot .
-	$(VENV)/bin/pybabel update --no-fuzzy-matching -i survey/translations/messages.pot -d survey/translations
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o survey/i18n/catalogues/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i survey/i18n/catalogues/messages.pot -d survey/i18n/catalogues
 	$(MAKE) compile-translations
 
 clean:

@@ -7,6 +7,12 @@ from flask import Flask
 
 from . import config as config_module
 
+# Each feature binds itself with init_app(app): its blueprint, commands, hooks and templates.
+FEATURES = (
+    "i18n", "logs", "auth", "audit", "questionnaires", "fieldwork", "responses",
+    "respond", "api", "health", "errors", "demo",
+)
+
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
@@ -18,37 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     # UTF-8 in JSON and in the session cookie: Arabic text stays a third of its escaped size
     app.json.ensure_ascii = False
 
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
-    from . import i18n, logs
+    from .extensions import init_extensions
+    init_extensions(app, migrations=str(config_module.REPO_ROOT / "migrations"))
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(config_module.REPO_ROOT / "migrations"))
-    babel.init_app(app, locale_selector=i18n.get_locale)
-    csrf.init_app(app)
-    login_manager.init_app(app)
-    limiter.init_app(app)
-    i18n.init_app(app)
-    logs.init_app(app)
-
-    from .api import bp as api_bp
-    from .health import bp as health_bp
-    from .respond import bp as respond_bp
-    from .staff import bp as staff_bp
-    from .errors import register_error_pages
-
-    app.register_blueprint(respond_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(health_bp)
-    csrf.exempt(api_bp)  # the API takes JSON from offline clients, not forms
-    register_error_pages(app)
-
-    from .fieldwork.cli import collections_cli
-    from .library.cli import forms_cli
-    from .library import document_cli, xlsform_cli  # noqa: F401  (they add commands to forms_cli)
-    from .translation_workflow.cli import translations_cli
-    from .staff.cli import demo_cli, users_cli
-
-    for group in (forms_cli, collections_cli, users_cli, demo_cli, translations_cli):
-        app.cli.add_command(group)
+    from . import models  # noqa: F401  (every table known before a migration or a query runs)
+    from importlib import import_module
+    for feature in FEATURES:
+        import_module(f".{feature}", __name__).init_app(app)
     return app

@@ -31,6 +31,7 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "FORMS_DIR": env.get("FORMS_DIR", str(REPO_ROOT / "forms")),
         "EXPORTS_DIR": env.get("EXPORTS_DIR", str(REPO_ROOT / "exports")),
+        "DOCS_DIR": env.get("DOCS_DIR", str(REPO_ROOT / "docs")),
         # who respondents see as responsible, and whom they can contact
         "SURVEY_RESPONSIBLE": env.get("SURVEY_RESPONSIBLE",
                                       "Rädda Barnen Region Syd (Kraftsamling Herrgården)"),

@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 from .api.views import api_http_error
 
 
-def register_error_pages(app):
+def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("error.html", title=_("This page has expired"),

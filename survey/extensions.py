@@ -39,6 +39,15 @@ def hashed_client_key() -> str:
 limiter = Limiter(hashed_client_key)
 
 
+def init_extensions(app, migrations: str) -> None:
+    """Bind the extensions that every feature shares (Babel is bound by i18n, with its locale selector)."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=migrations)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """WAL lets readers work while a response is written; the busy timeout makes writers wait, not fail."""

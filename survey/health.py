@@ -3,12 +3,18 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from .auth.permissions import Permission, requires
 from .extensions import db
 
 bp = Blueprint("health", __name__)
 
 
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+
+
 @bp.get("/healthz")
+@requires(Permission.PUBLIC)
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))

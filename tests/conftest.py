@@ -76,7 +76,8 @@ def forms_dir(tmp_path):
 @pytest.fixture
 def forms_runner(forms_dir):
     """A CLI runner on an app reading `forms_dir`; for commands that need no database."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "FORMS_DIR": str(forms_dir), "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "FORMS_DIR": str(forms_dir), "TESTING": True,
+                      "DOCS_DIR": str(forms_dir.parent / "docs"), "EXPORTS_DIR": str(forms_dir.parent / "exports")})
     return app.test_cli_runner()
 
 
@@ -87,13 +88,15 @@ def make_collection(app):
     from survey.i18n import ui_languages
 
     def make(slug: str = "summer", form: str = "allkinds", **options):
-        from survey.library.operations import latest_version
+        from survey.questionnaires.versions import latest_version
         if latest_version(form) is None:
             load_fixture_form(form)
         options.setdefault("activity", "Bästa sommaren 2026")
         options.setdefault("wave", "baseline")
         options.setdefault("guardian_consent", False)
-        return create_collection(slug, form, ui_languages=ui_languages(), **options)
+        collection = create_collection(slug, form, ui_languages=ui_languages(), **options)
+        db.session.commit()
+        return collection
     return make
 
 

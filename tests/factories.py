@@ -8,8 +8,11 @@ FIXTURE_FORMS = Path(__file__).resolve().parent / "fixtures" / "forms"
 
 def load_fixture_form(name: str):
     from survey.i18n import languages
-    from survey.library.operations import store_definition
+    from survey.extensions import db
+    from survey.questionnaires.versions import store_definition
     from survey.questionnaires.loader import load_file
     result = load_file(FIXTURE_FORMS / f"{name}.yaml", languages())
     assert not result.problems, result.problems
-    return store_definition(result.definition).version
+    version = store_definition(result.definition).version
+    db.session.commit()
+    return version

@@ -11,7 +11,7 @@ from survey.extensions import db
 
 from databases import BACKENDS, fresh_database
 
-TABLES = {"questionnaire", "questionnaire_version", "collection", "response", "staff_user"}
+TABLES = {"questionnaire", "questionnaire_version", "collection", "response", "staff_user", "audit_record"}
 
 
 def test_production_refuses_the_development_secret():

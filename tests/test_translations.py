@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOGUES = ROOT / "survey" / "translations"
+CATALOGUES = ROOT / "survey" / "i18n" / "catalogues"
 LANGUAGES = sorted(p.name for p in CATALOGUES.iterdir() if (p / "LC_MESSAGES" / "messages.po").exists())
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import limiter
-from ..fieldwork.operations import accepts_queued, by_slug, local_date, local_today, state
+from ..auth.permissions import Permission, requires
+from ..clock import local_today
+from ..extensions import db, limiter
+from ..fieldwork.models import CollectionState
+from ..fieldwork.operations import by_slug
 from ..i18n import answer_messages, ui_languages
-from ..questionnaires.answers import check_answers
-from ..responses import store_response
-from . import bp
+from ..responses.intake import Outcome, accept
+from .envelope import SubmissionError, parse_submission
 from .openapi import openapi_document
-from .submission import SubmissionError, parse_submission
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def _error(status: int, code: str, message: str, **extra):
@@ -31,12 +34,13 @@ def _not_open(current_state: str):
 
 
 @bp.get("/collections/<slug>")
+@requires(Permission.PUBLIC)
 def collection_detail(slug):
     collection = by_slug(slug)
     if collection is None:
         return _unknown_collection()
-    current = state(collection, local_today(current_app.config["TIMEZONE"]))
-    if current != "open":
+    current = collection.state_on(local_today(current_app.config["TIMEZONE"]))
+    if current is not CollectionState.OPEN:
         return _not_open(current)
     return jsonify(
         slug=collection.slug, activity=collection.activity, wave=collection.wave,
@@ -50,6 +54,7 @@ def collection_detail(slug):
 
 
 @bp.post("/collections/<slug>/responses")
+@requires(Permission.PUBLIC)
 @limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"])
 def submit_response(slug):
     payload = request.get_json(silent=True)
@@ -58,29 +63,29 @@ def submit_response(slug):
     collection = by_slug(slug)
     if collection is None:
         return _unknown_collection()
+    now = datetime.now(timezone.utc)
     try:
-        submission = parse_submission(payload, collection)
+        submission = parse_submission(payload, collection, now)
     except SubmissionError as problem:
         return _error(422, problem.code, str(problem.message), field=problem.field)
-    now = datetime.now(timezone.utc)
-    tz = current_app.config["TIMEZONE"]
-    today = local_today(tz)
-    answered_on = min(local_date(submission.submitted_at, tz), today)
-    if not accepts_queued(collection, answered_on, today, current_app.config["SUBMISSION_GRACE_DAYS"]):
-        return _not_open(state(collection, today))
-    checked = check_answers(collection.version.parsed, submission.answers)
-    if not checked.ok:
+    result = accept(collection, submission, now, tz=current_app.config["TIMEZONE"],
+                    grace_days=current_app.config["SUBMISSION_GRACE_DAYS"])
+    if result.outcome is Outcome.NOT_OPEN:
+        return _not_open(result.state)
+    if result.outcome is Outcome.INVALID:
         return _error(422, "invalid_answers", _("Some answers could not be accepted. Nothing was stored."),
-                      errors=answer_messages(checked.errors))
-    response, created = store_response(
-        collection, client_id=submission.client_id, language=submission.language,
-        channel=submission.channel, answers=checked.answers,
-        started_at=submission.started_at, submitted_at=min(submission.submitted_at, now))
+                      errors=answer_messages(result.errors))
+    db.session.commit()
+    if result.outcome is Outcome.CONFLICT:
+        return _error(409, "conflict", _("Different answers were already received under this client_id. "
+                                         "Nothing was changed."))
+    created = result.outcome is Outcome.STORED
     message = _("Thank you! Your answers are saved.") if created else _("These answers were already received.")
-    return jsonify(client_id=response.client_id, stored=created, message=message), 201 if created else 200
+    return jsonify(client_id=submission.client_id, stored=created, message=message), 201 if created else 200
 
 
 @bp.get("/openapi.json")
+@requires(Permission.PUBLIC)
 def openapi():
     return jsonify(openapi_document())
 

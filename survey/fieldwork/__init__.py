@@ -1,1 +1,9 @@
-"""Collections: a questionnaire version put in front of people at an activity, with dates and languages."""
+"""Fieldwork: collections (a questionnaire version put in front of people at an activity, with dates
+and languages), their states, and the staff pages and commands that manage them."""
+
+
+def init_app(app) -> None:
+    from .cli import collections_cli
+    from .views import bp
+    app.register_blueprint(bp)
+    app.cli.add_command(collections_cli)

@@ -4,12 +4,14 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from ..clock import local_today
 from ..extensions import db
 from ..i18n import ui_languages
-from ..models import AUDIENCES, COLLECTION_CHANNELS, Collection, Response
-from .operations import WAVES, CollectionError, create_collection, local_today, state
+from ..results.counts import responses_per_collection
+from .models import AUDIENCES, COLLECTION_CHANNELS, WAVES, Collection
+from .operations import CollectionError, create_collection
 
 collections_cli = AppGroup("collections", help="Create and list collections (a questionnaire at an activity).")
 
@@ -34,9 +36,10 @@ def add(slug, form_id, activity, wave, audience, languages, opens, closes, chann
             slug, form_id, activity=activity, wave=wave, audience=audience, ui_languages=ui_languages(),
             languages=[x.strip() for x in languages.split(",")] if languages else None,
             opens_on=opens.date() if opens else None, closes_on=closes.date() if closes else None,
-            channel=channel, guardian_consent=guardian_consent)
+            channel=channel, guardian_consent=guardian_consent, actor_name="cli")
     except CollectionError as error:
         raise click.ClickException(str(error))
+    db.session.commit()
     click.echo(f"created /s/{collection.slug}: {form_id} version {collection.version.number}, "
                f"languages {', '.join(collection.languages)}")
 
@@ -45,7 +48,7 @@ def add(slug, form_id, activity, wave, audience, languages, opens, closes, chann
 def list_():
     """List collections with their state and number of responses."""
     today = local_today(current_app.config["TIMEZONE"])
-    counts = dict(db.session.execute(select(Response.collection_id, func.count()).group_by(Response.collection_id)).all())
+    counts = responses_per_collection()
     for c in db.session.scalars(select(Collection).order_by(Collection.slug)):
-        click.echo(f"{c.slug:24} {state(c, today):13} {c.version.questionnaire.form_id:16} "
+        click.echo(f"{c.slug:24} {c.state_on(today):13} {c.version.questionnaire.form_id:16} "
                    f"{c.wave:10} {counts.get(c.id, 0):5} responses  {c.activity}")

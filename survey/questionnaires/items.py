@@ -1,6 +1,10 @@
-"""One class per item type: each knows how to read, check and describe its answers.
+"""One class per item type: each owns everything about itself.
 
-Adding a type is adding a class here and a macro in respond/templates/respond/items.html.
+A type knows the keys of its spec and the rules a schema cannot say, how it reads an HTML form,
+which widget template shows it (respond/templates/items/<type>.html), how translators should
+understand its label, and what its answers become in a dataset (`variables`). Adding a type is
+adding a class here and its template; tests/questionnaires/test_item_types.py fails when a type
+lacks any of these.
 Answers are JSON-like values: int/float for numbers, a choice value for single choices,
 a list of choice values for multiple choices, str for text. None means "not answered".
 """
@@ -10,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterator
 
 from .errors import AnswerError
 from .variables import Variable, column_name
@@ -54,6 +58,34 @@ class Item:
 
     type: ClassVar[str]
     answerable: ClassVar[bool] = True
+    translator_note: ClassVar[str]          # what the label is, for translators
+    own_keys: ClassVar[frozenset[str]] = frozenset()   # spec keys that only this kind of item takes
+    answers_are_lists: ClassVar[bool] = False
+
+    @classmethod
+    def template(cls) -> str:
+        """The widget template that shows this type, online and offline alike."""
+        return f"items/{cls.type}.html"
+
+    # -- the definition file ---------------------------------------------------------------
+    @classmethod
+    def spec_problems(cls, spec: dict, lists: dict) -> Iterator[tuple[list, str]]:
+        """Rules for this type's spec that the JSON Schema cannot say: (path below the item, message)."""
+        if "choices" in spec and "choices" not in cls.own_keys:
+            yield ["choices"], f"a {cls.type} item takes no choices"
+        for key in sorted(OPTIONAL_KEYS - cls.own_keys):
+            if key in spec:
+                yield [key], f"'{key}' does not apply to a {cls.type} item"
+
+    @classmethod
+    def scorable(cls, spec: dict, lists: dict) -> bool:
+        """Whether a scale can take this item's answers as numbers."""
+        return False
+
+    @classmethod
+    def numeric_answers(cls, spec: dict, lists: dict) -> bool:
+        """Whether skip logic may compare this item's answers with gte/lte/gt/lt."""
+        return cls.scorable(spec, lists)
 
     def __init__(self, spec: dict, choice_lists: dict[str, ChoiceList]):
         self.spec = spec
@@ -73,6 +105,16 @@ class Item:
     def validate(self, value: Any) -> Any:
         """Return the clean value of a non-empty answer or raise AnswerError."""
         raise NotImplementedError
+
+    def form_input(self, form) -> str | list[str] | None:
+        """What an HTML form (a MultiDict) sent for this item."""
+        return form.getlist(self.var) if self.answers_are_lists else form.get(self.var)
+
+    def form_value(self, answer: Any) -> str | list[str]:
+        """A saved answer as the string(s) the form shows."""
+        if isinstance(answer, list):
+            return [str(v) for v in answer]
+        return "" if answer is None else str(answer)
 
     def from_form(self, raw: str | list[str] | None) -> Any:
         """Turn what an HTML form sent into the JSON-like value `validate` takes."""
@@ -109,6 +151,20 @@ class Item:
 
 class ChoiceItem(Item):
     type = "single_choice"
+    translator_note = "question, one answer"
+    own_keys = frozenset({"choices"})
+
+    @classmethod
+    def spec_problems(cls, spec, lists):
+        yield from super().spec_problems(spec, lists)
+        if "choices" not in spec:
+            yield [], f"a {cls.type} item needs 'choices', the name of a choice list"
+        elif spec["choices"] not in lists:
+            yield ["choices"], f"no choice list named '{spec['choices']}' under choice_lists"
+
+    @classmethod
+    def scorable(cls, spec, lists):
+        return spec.get("choices") in lists and all(isinstance(c["value"], int) for c in lists[spec["choices"]]["choices"])
 
     def __init__(self, spec, choice_lists):
         super().__init__(spec, choice_lists)
@@ -139,17 +195,31 @@ class ChoiceItem(Item):
 class LikertItem(ChoiceItem):
     """An agreement or frequency scale: one row of labelled options, usually part of a scale."""
     type = "likert"
+    translator_note = "statement with an answer scale"
     measure = "ordinal"
 
 
 class SmileyItem(ChoiceItem):
     """Choices shown as faces with word labels, for young children (only neutral or happy faces)."""
     type = "smiley"
+    translator_note = "question answered with faces"
     measure = "ordinal"
+
+    @classmethod
+    def spec_problems(cls, spec, lists):
+        yield from super().spec_problems(spec, lists)
+        if spec.get("choices") in lists and any("face" not in c for c in lists[spec["choices"]]["choices"]):
+            yield ["choices"], f"a smiley item needs a face on every choice of '{spec['choices']}'"
 
 
 class MultipleChoiceItem(ChoiceItem):
     type = "multiple_choice"
+    translator_note = "question, several answers"
+    answers_are_lists = True
+
+    @classmethod
+    def scorable(cls, spec, lists):
+        return False
 
     def validate(self, value):
         if not isinstance(value, list):
@@ -187,6 +257,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all C0 controls bu
 
 class NumberItem(Item):
     type = "number"
+    translator_note = "question, answered with a number"
+    own_keys = frozenset({"min", "max", "integer"})
+
+    @classmethod
+    def spec_problems(cls, spec, lists):
+        yield from super().spec_problems(spec, lists)
+        low, high = sorted(cls.own_keys & {"min", "min_age"}), sorted(cls.own_keys & {"max", "max_age"})
+        for low_key, high_key in zip(low, high):
+            if low_key in spec and high_key in spec and spec[low_key] > spec[high_key]:
+                yield [low_key], f"{low_key} ({spec[low_key]}) is larger than {high_key} ({spec[high_key]})"
+
+    @classmethod
+    def scorable(cls, spec, lists):
+        return True
 
     def __init__(self, spec, choice_lists):
         super().__init__(spec, choice_lists)
@@ -238,6 +322,8 @@ class NumberItem(Item):
 class YearOfBirthItem(NumberItem):
     """A year of birth, checked against an age range relative to the current year."""
     type = "year_of_birth"
+    translator_note = "question, answered with a year"
+    own_keys = frozenset({"min_age", "max_age"})
     always_quasi_identifier = True   # with gender and activity, a birth year can single a child out
 
     def __init__(self, spec, choice_lists):
@@ -263,6 +349,8 @@ class YearOfBirthItem(NumberItem):
 
 class ShortTextItem(Item):
     type = "short_text"
+    translator_note = "question, answered with a few words"
+    own_keys = frozenset({"max_length"})
     default_max_length: ClassVar[int] = 200
 
     def __init__(self, spec, choice_lists):
@@ -289,13 +377,21 @@ class ShortTextItem(Item):
 
 class LongTextItem(ShortTextItem):
     type = "long_text"
+    translator_note = "question, answered with free text"
     default_max_length = 1000
 
 
 class NoteItem(Item):
     """Information shown to the respondent; it takes no answer."""
     type = "note"
+    translator_note = "information text, no answer"
     answerable = False
+
+    @classmethod
+    def spec_problems(cls, spec, lists):
+        yield from super().spec_problems(spec, lists)
+        if spec.get("required"):
+            yield ["required"], "an information note takes no answer, so it cannot be required"
 
     def validate(self, value):
         raise AnswerError("not_answerable")
@@ -311,8 +407,9 @@ ITEM_TYPES: dict[str, type[Item]] = {cls.type: cls for cls in (
     ChoiceItem, MultipleChoiceItem, LikertItem, SmileyItem, NumberItem, YearOfBirthItem,
     ShortTextItem, LongTextItem, NoteItem)}
 CHOICE_TYPES = frozenset(t for t, cls in ITEM_TYPES.items() if issubclass(cls, ChoiceItem))
-NUMBER_TYPES = frozenset(t for t, cls in ITEM_TYPES.items() if issubclass(cls, NumberItem))
-TEXT_TYPES = frozenset(t for t, cls in ITEM_TYPES.items() if issubclass(cls, ShortTextItem))
+
+# Keys that some item types take and others refuse (each type lists its own in `own_keys`).
+OPTIONAL_KEYS = frozenset({"min", "max", "integer", "min_age", "max_age", "max_length"})
 
 # Value labels of a multiple-choice option's 0/1 column.
 CHOSEN = {0: {"en": "not chosen", "sv": "ej vald"}, 1: {"en": "chosen", "sv": "vald"}}

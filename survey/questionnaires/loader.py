@@ -18,7 +18,7 @@ from ruamel.yaml.error import YAMLError
 
 from . import conditions
 from .definition import Definition
-from .items import CHOICE_TYPES, NUMBER_TYPES, TEXT_TYPES
+from .items import CHOICE_TYPES, ITEM_TYPES
 from .texts import owners_with_paths, translatable_texts
 from .yaml_files import reader
 
@@ -140,7 +140,7 @@ def _semantic_problems(data: dict, known_languages: set[str], expected_id: str |
                 yield where + ["items", i], f"no item named '{var}'"
             elif item["type"] in CHOICE_TYPES and item.get("choices") not in lists:
                 continue  # the missing list is reported on the item itself
-            elif not _scorable(item, lists):
+            elif not ITEM_TYPES[item["type"]].scorable(item, lists):
                 yield where + ["items", i], f"'{var}' cannot be scored: scale items need a number or a choice list with whole-number values"
         for i, var in enumerate(scale.get("reverse", [])):
             if var not in scale["items"]:
@@ -152,35 +152,9 @@ def _semantic_problems(data: dict, known_languages: set[str], expected_id: str |
             yield where + ["range"], "the range must go from a lower to a higher number"
 
 
-def _scorable(item: dict, lists: dict) -> bool:
-    if item["type"] in NUMBER_TYPES:
-        return True
-    return item["type"] in CHOICE_TYPES and item["type"] != "multiple_choice" and all(
-        isinstance(c["value"], int) for c in lists[item["choices"]]["choices"])
-
-
 def _item_problems(item: dict, where: list, lists: dict, sources: dict) -> Iterator[tuple[list, str]]:
-    kind = item["type"]
-    if kind in CHOICE_TYPES:
-        if "choices" not in item:
-            yield where, f"a {kind} item needs 'choices', the name of a choice list"
-        elif item["choices"] not in lists:
-            yield where + ["choices"], f"no choice list named '{item['choices']}' under choice_lists"
-        elif kind == "smiley" and any("face" not in c for c in lists[item["choices"]]["choices"]):
-            yield where + ["choices"], f"a smiley item needs a face on every choice of '{item['choices']}'"
-    elif "choices" in item:
-        yield where + ["choices"], f"a {kind} item takes no choices"
-    allowed = {"min": NUMBER_TYPES - {"year_of_birth"}, "max": NUMBER_TYPES - {"year_of_birth"},
-               "integer": NUMBER_TYPES - {"year_of_birth"}, "min_age": {"year_of_birth"},
-               "max_age": {"year_of_birth"}, "max_length": TEXT_TYPES}
-    for key, types in allowed.items():
-        if key in item and kind not in types:
-            yield where + [key], f"'{key}' does not apply to a {kind} item"
-    for low, high in (("min", "max"), ("min_age", "max_age")):
-        if low in item and high in item and item[low] > item[high]:
-            yield where + [low], f"{low} ({item[low]}) is larger than {high} ({item[high]})"
-    if kind == "note" and item.get("required"):
-        yield where + ["required"], "an information note takes no answer, so it cannot be required"
+    for below, message in ITEM_TYPES[item["type"]].spec_problems(item, lists):
+        yield where + below, message
     if item.get("source") and item["source"] not in sources:
         yield where + ["source"], f"no source named '{item['source']}' under sources"
     if item.get("wording") == "adapted" and not item.get("adaptation_note"):
@@ -198,12 +172,12 @@ def _condition_problems(condition, where, items, page_of, page_index, lists) -> 
             continue
         kind = item["type"]
         choices = lists.get(item.get("choices"), {}).get("choices", [])  # a missing list is reported on the item
-        if kind == "note":
+        if not ITEM_TYPES[kind].answerable:
             yield where, f"the condition looks at '{var}', an information note that has no answer"
-        elif op == "includes" and kind != "multiple_choice":
+        elif op == "includes" and not ITEM_TYPES[kind].answers_are_lists:
             yield where, f"'includes' only works with multiple choice items, and '{var}' is {kind}"
-        elif op in ("gte", "lte", "gt", "lt") and kind in CHOICE_TYPES and not all(
-                isinstance(c["value"], int) for c in choices):
+        elif op in ("gte", "lte", "gt", "lt") and kind in CHOICE_TYPES and not ITEM_TYPES[kind].numeric_answers(
+                item, lists):
             yield where, f"'{op}' compares numbers, but '{var}' has text choice values"
         elif kind in CHOICE_TYPES and choices and op in ("equals", "not_equals", "in", "includes"):
             values = [c["value"] for c in choices]

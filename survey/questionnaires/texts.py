@@ -16,18 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 
+from .items import ITEM_TYPES
+
 QUESTIONNAIRE = "questionnaire"
 MISSING = "missing"
 STATUSES = ("published", "draft", "reviewed")
-
-_ITEM_KINDS = {
-    "single_choice": "question, one answer", "multiple_choice": "question, several answers",
-    "likert": "statement with an answer scale", "smiley": "question answered with faces",
-    "number": "question, answered with a number", "year_of_birth": "question, answered with a year",
-    "short_text": "question, answered with a few words", "long_text": "question, answered with free text",
-    "note": "information text, no answer",
-}
-
 
 @dataclass(eq=False)
 class Text:
@@ -56,7 +49,8 @@ def translatable_texts(document: Mapping) -> list[Text]:
             texts.append(Text(f"pages.{page['id']}.title", f"Heading of the page '{page['id']}'",
                               QUESTIONNAIRE, page["title"], ("pages", p, "title")))
         for i, item in enumerate(page["items"]):
-            var, kind = item["var"], _ITEM_KINDS.get(item["type"], item["type"])
+            var = item["var"]
+            kind = ITEM_TYPES[item["type"]].translator_note if item["type"] in ITEM_TYPES else item["type"]
             owner = f"items.{var}"
             texts.append(Text(f"{owner}.label", f"Item {var} on page '{page['id']}': {kind}",
                               owner, item["label"], ("pages", p, "items", i, "label")))

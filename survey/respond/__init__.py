@@ -1,6 +1,11 @@
 """The respondent's path: language, information and consent, pages, thank-you. Works without JavaScript."""
-from flask import Blueprint
 
-bp = Blueprint("respond", __name__, template_folder="templates")
 
-from . import views  # noqa: E402,F401
+def init_app(app) -> None:
+    from flask import session
+
+    from ..i18n import add_locale_hint
+    from .journey import Journey
+    from .views import bp
+    app.register_blueprint(bp)
+    add_locale_hint(app, lambda: Journey.language_in(session))

@@ -22,6 +22,12 @@ class Journey:
                 > timedelta(minutes=idle_minutes):
             self.end()
 
+    @staticmethod
+    def language_in(session: MutableMapping) -> str | None:
+        """The language of whatever journey the session holds, without opening it."""
+        data = session.get(KEY)
+        return data.get("lang") if isinstance(data, dict) else None
+
     @property
     def exists(self) -> bool:
         return self.data is not None

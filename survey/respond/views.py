@@ -3,17 +3,22 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import abort, current_app, g, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from ..fieldwork.operations import by_slug, local_today, state
+from ..auth.permissions import Permission, requires
+from ..clock import local_today
+from ..extensions import db
+from ..fieldwork.models import CollectionState
+from ..fieldwork.operations import by_slug
 from ..i18n import answer_message, language, ui_languages
-from ..questionnaires.answers import check_answers, check_page, shown_items, visible_page_indexes
+from ..questionnaires.answers import check_page, shown_items, visible_page_indexes
 from ..questionnaires.errors import AnswerError
-from ..responses import store_response
-from . import bp
+from ..responses.intake import Outcome, Submission, accept
 from .journey import Journey
+
+bp = Blueprint("respond", __name__, template_folder="templates")
 
 
 def _notice(title: str, message: str, status: int):
@@ -34,10 +39,10 @@ def _collection(slug: str):
 def _open_collection(slug: str):
     """The collection if it takes answers now; otherwise a clear page in the visitor's language."""
     collection = _collection(slug)
-    current = state(collection, local_today(current_app.config["TIMEZONE"]))
-    if current == "closed":
+    current = collection.state_on(local_today(current_app.config["TIMEZONE"]))
+    if current is CollectionState.CLOSED:
         abort(_notice(_("This survey is closed"), _("Thank you for wanting to answer! This survey has ended."), 410))
-    if current == "not_yet_open":
+    if current is CollectionState.NOT_YET_OPEN:
         abort(_notice(_("This survey has not started yet"),
                       _("This survey opens on %(date)s. Welcome back then!", date=collection.opens_on.isoformat()), 409))
     return collection
@@ -54,6 +59,7 @@ def _journey(collection, need_consent: bool = True) -> Journey | None:
 
 
 @bp.get("/s/<slug>")
+@requires(Permission.PUBLIC)
 def start(slug):
     collection = _open_collection(slug)
     lang = request.args.get("lang")
@@ -67,6 +73,7 @@ def start(slug):
 
 
 @bp.route("/s/<slug>/consent", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
 def consent(slug):
     collection = _open_collection(slug)
     journey = _journey(collection, need_consent=False)
@@ -90,6 +97,7 @@ def consent(slug):
 
 
 @bp.route("/s/<slug>/p/<int:number>", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
 def page(slug, number):
     collection = _open_collection(slug)
     journey = _journey(collection)
@@ -134,23 +142,17 @@ def page(slug, number):
 
 def _form_values(items, answers, posted):
     """Each item's value as the strings the form shows: what was just sent, or what was saved."""
-    values = {}
-    for item in items:
-        if posted is not None:
-            values[item.var] = posted.getlist(item.var) if item.type == "multiple_choice" else posted.get(item.var, "")
-        else:
-            saved = answers.get(item.var)
-            values[item.var] = [str(v) for v in saved] if isinstance(saved, list) else ("" if saved is None else str(saved))
-    return values
+    if posted is not None:
+        return {item.var: "" if (sent := item.form_input(posted)) is None else sent for item in items}
+    return {item.var: item.form_value(answers.get(item.var)) for item in items}
 
 
 def _read_page(items):
     """What the form sent for each shown item, as the JSON-like values the validator takes."""
     raw, errors = {}, {}
     for item in items:
-        sent = request.form.getlist(item.var) if item.type == "multiple_choice" else request.form.get(item.var)
         try:
-            raw[item.var] = item.from_form(sent)
+            raw[item.var] = item.from_form(item.form_input(request.form))
         except AnswerError as error:
             raw[item.var] = None
             errors[item.var] = error
@@ -161,26 +163,31 @@ def _submit(collection, journey):
     definition = collection.version.parsed
     # a definition edited in place (allowed until it has answers) may have dropped a variable
     answers = {var: value for var, value in journey.answers.items() if var in definition.items}
-    checked = check_answers(definition, answers)
-    if not checked.ok:
+    now = datetime.now(timezone.utc)
+    result = accept(collection, Submission(client_id=journey["cid"], language=journey.lang,
+                                           channel=journey["channel"], answers=answers,
+                                           started_at=journey.started_at, submitted_at=now),
+                    now, tz=current_app.config["TIMEZONE"], grace_days=current_app.config["SUBMISSION_GRACE_DAYS"])
+    if result.outcome is Outcome.INVALID:
         # A page changed under the respondent (e.g. an earlier answer now shows a required item).
-        first = min(definition.page_of(var) for var in checked.errors if var in definition.items)
+        first = min(definition.page_of(var) for var in result.errors if var in definition.items)
         return redirect(url_for("respond.page", slug=collection.slug, number=first + 1))
-    _response, created = store_response(
-        collection, client_id=journey["cid"], language=journey.lang, channel=journey["channel"],
-        answers=checked.answers, started_at=journey.started_at, submitted_at=datetime.now(timezone.utc))
+    db.session.commit()
     lang = journey.lang
     journey.end()
-    return redirect(url_for("respond.thanks", slug=collection.slug, lang=lang, again=None if created else 1))
+    already = result.outcome is not Outcome.STORED
+    return redirect(url_for("respond.thanks", slug=collection.slug, lang=lang, again=1 if already else None))
 
 
 @bp.get("/s/<slug>/thanks")
+@requires(Permission.PUBLIC)
 def thanks(slug):
     collection = _collection(slug)  # answers sent at 23:59 on the last day still get their thanks
     return render_template("respond/thanks.html", collection=collection, already=bool(request.args.get("again")))
 
 
 @bp.route("/s/<slug>/stop", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
 def stop(slug):
     collection = _open_collection(slug)
     journey = _journey(collection, need_consent=False)
@@ -194,6 +201,7 @@ def stop(slug):
 
 
 @bp.get("/s/<slug>/declined")
+@requires(Permission.PUBLIC)
 def declined(slug):
     collection = _collection(slug)
     return _notice_page("declined", collection, g.get("lang"))

@@ -10,6 +10,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from survey.extensions import db
 from survey.fieldwork.operations import create_collection
 from survey.i18n import answer_message, ui_languages
 from survey.models import Response
@@ -27,6 +28,7 @@ def collection(live_app):
         slug = f"summer-{os.urandom(3).hex()}"
         create_collection(slug, "allkinds", activity="Bästa sommaren 2026", wave="baseline",
                           ui_languages=ui_languages(), guardian_consent=True, audience="child")
+        db.session.commit()
         return slug
 
 

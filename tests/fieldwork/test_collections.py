@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from survey.fieldwork.operations import CollectionError, accepts_queued, state
-from survey.models import Collection
+from survey.fieldwork.operations import CollectionError
+from survey.models import Collection, CollectionState
 
 TODAY = date(2026, 6, 20)
 
@@ -22,15 +22,15 @@ def window(opens=None, closes=None) -> Collection:
     (None, TODAY - timedelta(days=1), "closed"),
 ])
 def test_state_follows_the_local_calendar(opens, closes, expected):
-    assert state(window(opens, closes), TODAY) == expected
+    assert window(opens, closes).state_on(TODAY) == CollectionState(expected)
 
 
 def test_queue_answered_while_open_is_taken_within_the_grace_period():
     collection = window(TODAY - timedelta(days=10), TODAY - timedelta(days=3))
     answered = TODAY - timedelta(days=4)
-    assert accepts_queued(collection, answered, TODAY, grace_days=14)
-    assert not accepts_queued(collection, answered, TODAY + timedelta(days=20), grace_days=14)
-    assert not accepts_queued(collection, TODAY - timedelta(days=11), TODAY, grace_days=14)
+    assert collection.accepts(answered, TODAY, grace_days=14)
+    assert not collection.accepts(answered, TODAY + timedelta(days=20), grace_days=14)
+    assert not collection.accepts(TODAY - timedelta(days=11), TODAY, grace_days=14)
 
 
 def test_collections_add_creates_an_open_collection(runner, app):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from survey.languages import load_languages
-from survey.library.cli import forms_cli
+from survey.i18n.languages import load_languages
+from survey.questionnaires.cli import forms_cli
 from survey.questionnaires.definition import Definition
 from survey.questionnaires.instruments_doc import HEADER, render
 from survey.questionnaires.loader import load_file
@@ -68,7 +68,7 @@ def document(forms_dir, forms_runner):
     return lambda *args: forms_runner.invoke(forms_cli, ["document", *args])
 
 
-def test_document_writes_docs_beside_forms_and_check_passes(document, tmp_path):
+def test_document_writes_into_the_docs_dir_and_check_passes(document, tmp_path):
     assert document().exit_code == 0
     assert (tmp_path / "docs" / "instruments.md").read_text(encoding="utf-8").startswith("# Instruments")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from survey.languages import load_languages
+from survey.i18n.languages import load_languages
 from survey.questionnaires.definition import Definition
 from survey.questionnaires.loader import load_directory, load_file, questionnaire_files
 from survey.questionnaires.scoring import score_all, score_scale

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from survey.languages import load_languages
+from survey.i18n.languages import load_languages
 from survey.questionnaires.loader import load_file
 
 ROOT = Path(__file__).resolve().parents[2]

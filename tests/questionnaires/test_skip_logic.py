@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from survey.languages import load_languages
+from survey.i18n.languages import load_languages
 from survey.questionnaires import conditions
 from survey.questionnaires.answers import check_answers, visible_page_indexes
 from survey.questionnaires.loader import load_file

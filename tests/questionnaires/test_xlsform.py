@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from survey.languages import load_languages
+from survey.i18n.languages import load_languages
 from survey.questionnaires.loader import load_document, load_file
 from survey.questionnaires.xlsform import XLSFormError, convert
 

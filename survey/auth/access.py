@@ -1,0 +1,57 @@
+"""The central check: before any view runs, the permission it declared is compared with the
+signed-in staff member's role. A view that declares nothing is refused, never open."""
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from ..extensions import db, login_manager
+from .models import StaffUser
+from .permissions import Permission, declared_permission
+
+# Flask's own static-file view carries no declaration of ours; its files are public.
+PUBLIC_ENDPOINTS = frozenset({"static"})
+
+
+def init_access(app) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(load_user)
+    app.before_request(check_request)
+
+
+def load_user(session_id: str) -> StaffUser | None:
+    """The user a session cookie names, if its token is still the user's current one."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(StaffUser, int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def required_permission(app, endpoint: str | None) -> Permission | None:
+    if endpoint in PUBLIC_ENDPOINTS:
+        return Permission.PUBLIC
+    view = app.view_functions.get(endpoint) if endpoint else None
+    return declared_permission(view) if view else None
+
+
+def check_request():
+    from flask import current_app
+    if request.endpoint is None:  # no route matched: the 404/405 handlers answer
+        return None
+    permission = required_permission(current_app, request.endpoint)
+    if permission is None:
+        abort(403)  # an undeclared route stays closed
+    if permission is Permission.PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        if request.blueprint == "api":
+            abort(401)
+        return login_manager.unauthorized()
+    if current_user.must_change_password and request.endpoint not in ("auth.change_password", "auth.logout"):
+        return redirect(url_for("auth.change_password"))
+    if not current_user.can(permission):
+        abort(403)
+    return None

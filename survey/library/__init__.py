@@ -1,1 +1,0 @@
-"""The questionnaire library in the database: files in forms/ loaded as frozen versions."""

@@ -1,0 +1,89 @@
+"""The one intake: every response, from the respondent's pages, the JSON API or an offline queue,
+is accepted here or refused with a reason.
+
+The rule, in order: the collection must take answers on the day the response was answered (and
+still today, or within the grace period after closing, for a tablet that was offline at the
+event); the answers must pass the one validator; a client id is stored once. A re-send with the
+same content is acknowledged again; the same client id with different content is a conflict and
+never overwrites what is stored.
+
+`accept` adds and flushes; the caller commits, so an audit record or a counter written alongside
+lands in the same transaction.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..clock import local_date, local_today, to_minute
+from ..extensions import db
+from ..fieldwork.models import Collection, CollectionState
+from ..questionnaires.answers import check_answers
+from ..questionnaires.errors import AnswerError
+from .models import Response
+
+
+@dataclass(frozen=True)
+class Submission:
+    client_id: str
+    language: str
+    channel: str
+    answers: dict[str, Any]
+    started_at: datetime | None
+    submitted_at: datetime
+
+
+class Outcome(enum.StrEnum):
+    STORED = "stored"            # new: 201
+    REPEAT = "repeat"            # stored before with the same content: 200
+    CONFLICT = "conflict"        # stored before with other content: 409, nothing changed
+    NOT_OPEN = "not_open"        # closed, or not yet open: 410
+    INVALID = "invalid"          # answers refused: 422, nothing stored
+
+
+@dataclass
+class IntakeResult:
+    outcome: Outcome
+    state: CollectionState
+    errors: dict[str, AnswerError] = field(default_factory=dict)
+
+
+def accept(collection: Collection, submission: Submission, now: datetime, *, tz: str, grace_days: int) -> IntakeResult:
+    today = local_today(tz)
+    # a device clock ahead of ours must not let a response count as answered tomorrow
+    answered_on = min(local_date(submission.submitted_at, tz), today)
+    if not collection.accepts(answered_on, today, grace_days):
+        return IntakeResult(Outcome.NOT_OPEN, collection.state_on(today))
+    checked = check_answers(collection.version.parsed, submission.answers)
+    if not checked.ok:
+        return IntakeResult(Outcome.INVALID, CollectionState.OPEN, checked.errors)
+    outcome = store_once(collection, submission, checked.answers, now)
+    return IntakeResult(outcome, collection.state_on(today))
+
+
+def store_once(collection: Collection, submission: Submission, answers: dict, now: datetime) -> Outcome:
+    """Insert unless (collection, client id) is stored already; one statement, no race.
+
+    The unique constraint decides, so two workers (or two hosts) receiving the same re-send at
+    once store it once; ON CONFLICT DO NOTHING keeps the transaction usable either way.
+    """
+    values = dict(collection_id=collection.id, questionnaire_version_id=collection.questionnaire_version_id,
+                  client_id=submission.client_id, language=submission.language, channel=submission.channel,
+                  answers=answers,
+                  started_at=to_minute(submission.started_at) if submission.started_at else None,
+                  submitted_at=to_minute(min(submission.submitted_at, now)))
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Response).values(**values).on_conflict_do_nothing(
+        index_elements=["collection_id", "client_id"]).returning(Response.id)
+    if db.session.execute(statement).first() is not None:
+        return Outcome.STORED
+    stored = db.session.execute(select(Response.answers, Response.language).where(
+        Response.collection_id == collection.id, Response.client_id == submission.client_id)).one()
+    if stored.answers == answers and stored.language == submission.language:
+        return Outcome.REPEAT
+    return Outcome.CONFLICT

@@ -1,0 +1,29 @@
+"""Stored responses. No name, IP address or user agent is ever stored."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..fieldwork.models import Collection
+from ..questionnaires.models import QuestionnaireVersion
+
+
+class Response(db.Model):
+    """One submitted questionnaire, stored once per (collection, client id)."""
+
+    __table_args__ = (UniqueConstraint("collection_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id"), index=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
+    client_id: Mapped[str] = mapped_column(db.String(64))
+    language: Mapped[str] = mapped_column(db.String(8))
+    channel: Mapped[str] = mapped_column(db.String(10))
+    started_at: Mapped[datetime | None] = mapped_column(nullable=True)   # minute precision
+    submitted_at: Mapped[datetime]                                      # minute precision
+    answers: Mapped[dict] = mapped_column(db.JSON)
+    collection: Mapped[Collection] = relationship()
+    version: Mapped[QuestionnaireVersion] = relationship()

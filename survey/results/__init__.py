@@ -1,0 +1,1 @@
+"""Results: response counts and the one disclosure rule every aggregated figure passes through."""
