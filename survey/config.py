@@ -48,6 +48,9 @@ def from_environment(instance_path: str) -> dict:
         # three tablets behind one event router may flush long offline queues at once
         "SUBMISSION_RATE_LIMIT": env.get("SUBMISSION_RATE_LIMIT", "600 per minute"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per day"),
+        # the disclosure rule: counts below these are hidden on staff pages and on public pages
+        "STAFF_MIN_CELL": int(env.get("STAFF_MIN_CELL", "5")),
+        "PUBLIC_MIN_CELL": int(env.get("PUBLIC_MIN_CELL", "10")),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "WTF_CSRF_TIME_LIMIT": None,  # a child may take long; the token is tied to the session anyway

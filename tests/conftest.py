@@ -100,6 +100,33 @@ def make_collection(app):
     return make
 
 
+class StaffActions:
+    """sign_in(role) in one line, as flaskr's AuthActions: an account of that role, signed in on `client`."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def create(self, username: str, role: str = "coordinator", password: str = "a-long-enough-passphrase"):
+        from survey.auth.accounts import create_user, set_password
+        user, _one_time = create_user(username, role, actor_name="test")
+        set_password(user, password)
+        db.session.commit()
+        return user
+
+    def sign_in(self, role: str = "coordinator", username: str | None = None,
+                password: str = "a-long-enough-passphrase"):
+        username = username or f"{role}-{uuid.uuid4().hex[:6]}"
+        self.create(username, role, password)
+        reply = self.client.post("/staff/login", data={"username": username, "password": password})
+        assert reply.status_code == 302, reply.text
+        return username
+
+
+@pytest.fixture
+def staff(client):
+    return StaffActions(client)
+
+
 VALID_ANSWERS = {"birth_year": date.today().year - 10, "gender": 1, "day_face": 3,
                  "activities": ["sport"], "visits": 2, "sport_kind": "fotboll", "come_back": 1}
 

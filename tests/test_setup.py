@@ -46,6 +46,24 @@ def test_migrations_upgrade_downgrade_and_upgrade_again(backend, tmp_path_factor
         drop()
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_models_and_the_migrations_agree(backend, tmp_path_factory):
+    """An autogenerate comparison after `upgrade` must come out empty: every model change has its migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    url, drop = fresh_database(backend, tmp_path_factory)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with app.app_context():
+            upgrade()
+            with db.engine.connect() as connection:
+                context = MigrationContext.configure(connection, opts={"compare_type": True})
+                assert compare_metadata(context, db.metadata) == []
+            db.engine.dispose()
+    finally:
+        drop()
+
+
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
     with app.app_context():
