@@ -12,7 +12,7 @@ from ..auth.permissions import Permission, requires
 from ..clock import local_today
 from ..extensions import db, limiter
 from ..fieldwork.models import CollectionState
-from ..fieldwork.operations import by_slug
+from ..fieldwork.snapshots import collection_view as by_slug
 from ..i18n import answer_messages, ui_languages
 from ..responses.intake import Outcome, accept
 from .envelope import SubmissionError, parse_submission

@@ -11,7 +11,7 @@ from ..auth.permissions import Permission, requires
 from ..clock import local_today
 from ..extensions import db
 from ..fieldwork.models import CollectionState
-from ..fieldwork.operations import by_slug
+from ..fieldwork.snapshots import collection_view as by_slug
 from ..i18n import answer_message, language, ui_languages
 from ..questionnaires.answers import check_page, shown_items, visible_page_indexes
 from ..questionnaires.errors import AnswerError

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..clock import local_date, local_today, to_minute
@@ -77,13 +77,27 @@ def store_once(collection: Collection, submission: Submission, answers: dict, no
                   answers=answers,
                   started_at=to_minute(submission.started_at) if submission.started_at else None,
                   submitted_at=to_minute(min(submission.submitted_at, now)))
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Response).values(**values).on_conflict_do_nothing(
-        index_elements=["collection_id", "client_id"]).returning(Response.id)
-    if db.session.execute(statement).first() is not None:
+    insert_once, find_stored = _statements(db.session.get_bind().dialect.name)
+    if db.session.execute(insert_once, values).first() is not None:
         return Outcome.STORED
-    stored = db.session.execute(select(Response.answers, Response.language).where(
-        Response.collection_id == collection.id, Response.client_id == submission.client_id)).one()
+    stored = db.session.execute(find_stored, values).one()
     if stored.answers == answers and stored.language == submission.language:
         return Outcome.REPEAT
     return Outcome.CONFLICT
+
+
+_TABLE = Response.__table__
+_STATEMENTS: dict[str, tuple] = {}
+
+
+def _statements(dialect_name: str) -> tuple:
+    """The insert and the look-up, built once per dialect: SQLAlchemy then keeps their cache keys
+    and compiled forms instead of rebuilding them on every submission (the hot path)."""
+    if dialect_name not in _STATEMENTS:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        insert_once = (dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["collection_id", "client_id"])
+                       .returning(_TABLE.c.id))
+        find_stored = select(_TABLE.c.answers, _TABLE.c.language).where(
+            _TABLE.c.collection_id == bindparam("collection_id"), _TABLE.c.client_id == bindparam("client_id"))
+        _STATEMENTS[dialect_name] = (insert_once, find_stored)
+    return _STATEMENTS[dialect_name]
