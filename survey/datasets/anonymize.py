@@ -4,9 +4,10 @@
    seen fewer than k times become "other"; a level whose "other" is then still below k is not
    offered (a merged bucket smaller than k is a classic bug, FDZ-Gesundheit Public-Use-File PR #6).
 2. Every combination of levels is tried (the lattice has a few thousand nodes at most). The
-   chosen node has the lowest weighted precision loss among those whose rows in groups smaller
-   than k fit the suppression cap; ties go to fewer suppressed rows, then to keeping age and
-   gender finer than date, activity and languages.
+   chosen node has the lowest loss among those whose rows in groups smaller than k fit the
+   suppression cap: weighted precision loss (level / top level per QI) for the rows kept, 1 for
+   each row suppressed. Ties go to fewer suppressed rows, then to keeping age and gender finer
+   than date, activity and languages.
 3. Rows still in groups smaller than k lose all their QI values ("*" or missing). Those rows form
    one group of their own: if it is smaller than k, they are left out of the file.
 4. Fewer than k rows left, or no node within the cap: the export is refused.
@@ -100,7 +101,9 @@ def plan(qis: Sequence[QuasiIdentifier], raws: Mapping[str, Sequence[Hashable]],
         outliers = int(small.sum())
         if outliers > limit or n - (outliers if outliers < k else 0) < k:
             continue
-        rank = (round(loss, 9), outliers, tuple(node[i][0] for i in priority))
+        # a suppressed row loses all its QI detail: loss 1 for it, the node's loss for the others
+        total_loss = ((n - outliers) * loss + outliers) / n
+        rank = (round(total_loss, 9), outliers, tuple(node[i][0] for i in priority))
         if best is None or rank < best[0]:
             best = (rank, node, small)
     if best is None:

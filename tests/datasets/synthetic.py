@@ -81,6 +81,9 @@ def record(**overrides) -> ResponseRecord:
     return ResponseRecord(**base)
 
 
+SLUGS = {"Bästa sommaren": "sommar-2026"}   # the slug record() uses by default
+
+
 def crowd(n: int, seed: int = 1, *, languages=("sv", "sv", "sv", "ar"), activities=("Bästa sommaren",),
           start=datetime(2026, 6, 15, 9, 0), days: int = 20) -> list[ResponseRecord]:
     """n unremarkable responses: common ages, genders and languages, so only planted outliers stand out."""
@@ -89,7 +92,7 @@ def crowd(n: int, seed: int = 1, *, languages=("sv", "sv", "sv", "ar"), activiti
     for _ in range(n):
         activity = rng.choice(activities)
         records.append(record(
-            collection=activity.lower().replace(" ", "-") + "-2026", activity=activity,
+            collection=SLUGS.get(activity, activity.lower().replace(" ", "-") + "-2026"), activity=activity,
             language=rng.choice(languages), channel=rng.choice(["tablet", "link"]),
             submitted_at=start + timedelta(days=rng.randrange(days), hours=rng.randrange(8)),
             answers={"birth_year": rng.choice([2015, 2016, 2017]), "gender": rng.choice([1, 2]),
@@ -108,3 +111,35 @@ def real_definition(form: str) -> Definition:
 
 def real_languages():
     return load_languages(ROOT / "forms" / "languages.yaml")
+
+
+MARKER = {"var": "marker", "type": "number", "min": 0, "max": 100000,
+          "label": {"sv": "Testmarkör", "en": "Test marker"}}
+
+
+def marked(records: list[ResponseRecord]) -> list[ResponseRecord]:
+    """The same records, each answering `marker` with its position, so a test can find its rows."""
+    from dataclasses import replace
+    return [replace(r, answers={**r.answers, "marker": i}) for i, r in enumerate(records)]
+
+
+def plausible_answers(definition: Definition, rng: random.Random, year: int = 2026) -> dict:
+    """Answers any definition accepts, by item type, with background answers kept common."""
+    from survey.questionnaires.items import (ChoiceItem, MultipleChoiceItem, NumberItem, ShortTextItem,
+                                             YearOfBirthItem)
+    answers = {}
+    for var, item in definition.items.items():
+        if isinstance(item, MultipleChoiceItem):
+            values = [c.value for c in item.choice_list.choices]
+            answers[var] = [values[0]] if item.quasi_identifier else rng.sample(values, rng.randint(0, 2))
+        elif isinstance(item, ChoiceItem):
+            values = [c.value for c in item.choice_list.choices]
+            answers[var] = values[rng.randrange(2)] if item.quasi_identifier else rng.choice(values)
+        elif isinstance(item, YearOfBirthItem):
+            answers[var] = year - rng.choice([item.min_age + 5, item.min_age + 6])
+        elif isinstance(item, NumberItem):
+            low, high = item.min or 0, item.max if item.max is not None else 10
+            answers[var] = rng.choice([low, low + 1]) if item.quasi_identifier else rng.randint(low, high)
+        elif isinstance(item, ShortTextItem):
+            answers[var] = rng.choice(["roligt", "ring mig 070-123 45 67", "=1+1"])
+    return answers
