@@ -45,11 +45,19 @@ def write(dataset: Dataset, format: str, path: Path, *, bundle_formats=("csv", "
 
 # -- text ------------------------------------------------------------------------------------------
 def neutralize_formulas(frame: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
+    """Text cells safe for a spreadsheet: formulas defused, and a lone CR (which pandas leaves
+    unquoted, so readers split the row there) turned into a line feed."""
+    def safe(value):
+        if not isinstance(value, str):
+            return value
+        if value.startswith(FORMULA_STARTS):
+            value = "'" + value
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
     out = frame.copy()
     for column in columns:
         if column.storage == "string":
-            out[column.name] = out[column.name].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
+            out[column.name] = out[column.name].map(safe)
     return out
 
 
