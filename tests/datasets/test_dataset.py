@@ -147,3 +147,14 @@ def test_the_two_readings_must_see_the_same_records():
     readings = iter([[crowd(10)], [crowd(10, seed=99)]])
     with pytest.raises(ExportError, match="changed between the two readings"):
         build_dataset(lambda: next(readings), {1: definition()}, ExportOptions(k=3, suppression_cap=0.4))
+
+
+def test_progress_is_reported_per_chunk_in_each_stage(tmp_path):
+    from survey.datasets import export
+    seen = []
+    result = export(chunked(crowd(100), 30), {1: definition()}, ExportOptions(seed=1), tmp_path, "csv",
+                    progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert [s for s in seen if s[0] == "reading"] == [("reading", 30, None), ("reading", 60, None),
+                                                     ("reading", 90, None), ("reading", 100, None)]
+    assert ("building", 100, 100) in seen and seen[-1] == ("writing", 1, 1)
+    assert result.paths == [tmp_path / "synth-anonymized.csv"] and result.rows == result.report.rows_out
