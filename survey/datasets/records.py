@@ -1,0 +1,36 @@
+"""What the export reads: one submitted response as plain data, and how the caller hands them over.
+
+The database glue turns stored responses into these records, a chunk (a list) at a time, so the
+export never needs the whole table in memory and never sees a client id or a response id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterable, Sequence
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    collection: str        # the collection's slug
+    activity: str          # the collection's activity, as staff named it
+    wave: str
+    questionnaire: str     # the form id, e.g. "parent"
+    version: int           # the questionnaire version number the answers belong to
+    language: str          # the language the questionnaire was answered in
+    channel: str           # tablet | link
+    submitted_at: datetime  # UTC, naive, to the minute
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+# A callable that yields the same records, in the same order, every time it is called: the export
+# reads them twice (once for the quasi-identifiers, once to build the rows).
+Chunks = Callable[[], Iterable[Sequence[ResponseRecord]]]
+
+
+def chunked(records: Sequence[ResponseRecord], size: int = 500) -> Chunks:
+    """Chunks over records already in memory: for tests and small one-off exports."""
+    def chunks():
+        for start in range(0, len(records), size):
+            yield list(records[start:start + size])
+    return chunks
