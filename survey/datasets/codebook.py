@@ -1,7 +1,7 @@
 """The codebook: one entry per column of the dataset, as CSV and as a standalone HTML page.
 
 Wordings appear in every language the questionnaire has, each marked with its language and
-writing direction (taken from survey.languages, never guessed: without it the page says dir=auto).
+writing direction (taken from survey.i18n.languages, never guessed: without it the page says dir=auto).
 """
 from __future__ import annotations
 

@@ -185,7 +185,7 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
            format: str = "zip", *, languages: Mapping | None = None, progress: Progress | None = None) -> ExportResult:
     """Build the dataset and write it. `out` is a directory (a file name is chosen) or a file path.
 
-    `languages` (code -> survey.languages.Language) gives the codebook each wording's direction;
+    `languages` (code -> survey.i18n.languages.Language) gives the codebook each wording's direction;
     without it the HTML codebook lets the browser decide (dir="auto").
     """
     from .formats import EXTENSIONS, write   # formats imports pipeline's types

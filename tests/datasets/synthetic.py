@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from survey.datasets import ResponseRecord
-from survey.languages import load_languages
+from survey.i18n.languages import load_languages
 from survey.questionnaires.definition import Definition
 from survey.questionnaires.loader import load_file
 
