@@ -2,7 +2,7 @@
 signed-in staff member's role. A view that declares nothing is refused, never open."""
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from ..extensions import db, login_manager
@@ -38,7 +38,6 @@ def required_permission(app, endpoint: str | None) -> Permission | None:
 
 
 def check_request():
-    from flask import current_app
     if request.endpoint is None:  # no route matched: the 404/405 handlers answer
         return None
     permission = required_permission(current_app, request.endpoint)
