@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import uuid
 from datetime import date
 from pathlib import Path
@@ -275,9 +276,7 @@ def run_database(kind: str, args, failures: list[str]) -> list[dict]:
             stored_once(db, kind, api, form, failures)
     except Exception as error:
         failures.append(f"{kind}: {error!r}")
-        print(f"  FAILED: {error!r}", flush=True)
-        if os.environ.get("BENCH_DEBUG"):
-            raise
+        traceback.print_exc()
     finally:
         for server in servers:
             stop(server)
