@@ -166,19 +166,16 @@ THANKS = "a redirect to the thanks page"
 
 
 def measure(label: str, port: int, lines: list, args, workdir: Path, expected: tuple[int, ...] | str,
-            seconds: float | None = None, quiet: bool = False) -> dict:
+            seconds: float | None = None, once: bool = False) -> dict:
     """Replay `lines` against one server; an answer other than `expected` counts as an error."""
     path = loadgen.write_requests(workdir / f"{label.replace('/', '-')}.requests", lines)
-    result = loadgen.replay(port, path, args.connections, seconds or args.seconds, args.loader)
+    result = loadgen.replay(port, path, args.connections, seconds or args.seconds, args.loader, once)
     good = result["thanks"] if expected == THANKS else sum(result["statuses"].get(s, 0) for s in expected)
     result["errors"] = result["requests"] - good + result["socket_errors"]
     result["label"] = label
-    if quiet:
-        return result
-    print(f"  {label:<14} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
+    print(f"  {label:<14} {result['rps']:8.1f} req/s  ({result['requests']} in {result['seconds']:.1f} s)  p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
           f"  errors {result['errors']}  statuses {dict(sorted(result['statuses'].items()))}"
-          + (f"  replayed {result['wrapped']} (ran out of prepared requests"
-             + (": the figure mixes in re-sends)" if label == "form/app" else ")") if result["wrapped"] else ""),
+          + (f"  replayed {result['wrapped']} (ran out of prepared requests)" if result["wrapped"] else ""),
           flush=True)
     return result
 
@@ -198,7 +195,7 @@ def profile_workers(server: subprocess.Popen, seconds: float, out_dir: Path, lab
         raise SystemExit("--profile needs py-spy: .venv/bin/pip install py-spy (and root, to attach to a process)")
     out_dir.mkdir(parents=True, exist_ok=True)
     return [subprocess.Popen([spy, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "200",
-                              "--format", "raw", "--nonblocking", "-o", str(out_dir / f"{label}-{pid}.txt")],
+                              "--format", "raw", "--idle", "--nonblocking", "-o", str(out_dir / f"{label}-{pid}.txt")],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for pid in worker_pids(server)]
 
@@ -249,19 +246,16 @@ def run_database(kind: str, args, failures: list[str]) -> list[dict]:
             record("api", results)
 
         if "form" in args.only:
-            # A replayed cookie would be a re-send, not a new response: walk enough journeys for the
-            # app's pace, measured by a one-second probe on journeys that are then thrown away.
+            # Each cookie is sent once (a second send is a re-send, not a new response), so the
+            # app's run lasts as long as the journeys walked within the time allowed for walking.
             started = time.monotonic()
-            probe = [(p, journeys.FORM_TYPE, c, b) for p, c, b in journeys.prepare_last_pages(app_port, 150, seed=13)]
-            pace = measure("form/probe", app_port, probe, args, workdir, THANKS, seconds=1, quiet=True)["rps"]
-            count = int(min(args.max_journeys, max(300, 1.5 * pace * args.seconds)))
-            prepared = journeys.prepare_last_pages(app_port, count)
-            print(f"  prepared {len(prepared)} journeys at their last page in {time.monotonic() - started:.0f} s "
-                  f"(probe: {pace:.0f} req/s)", flush=True)
+            prepared = journeys.prepare_last_pages(app_port, args.max_journeys, max_seconds=args.journey_seconds)
+            print(f"  walked {len(prepared)} journeys to their last page in {time.monotonic() - started:.0f} s",
+                  flush=True)
             lines = [(path, journeys.FORM_TYPE, cookie, body) for path, cookie, body in prepared]
             warm_up(bare_port, lines[:40])
-            results = {name: measure(f"form/{name}", port, lines, args, workdir, THANKS)
-                       for name, port in targets}
+            results = {"bare": measure("form/bare", bare_port, lines, args, workdir, THANKS),
+                       "app": measure("form/app", app_port, lines, args, workdir, THANKS, once=True)}
             record("form", results)
 
         if "resend" in args.only:
@@ -336,7 +330,8 @@ def main() -> int:
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--max-rps", type=int, default=4000, help="prepared API requests per measured second")
-    parser.add_argument("--max-journeys", type=int, default=6000, help="upper bound on journeys walked for `form`")
+    parser.add_argument("--max-journeys", type=int, default=3000, help="journeys walked for `form`, at most")
+    parser.add_argument("--journey-seconds", type=float, default=75, help="time allowed for walking them")
     parser.add_argument("--resend-requests", type=int, default=2000, help="fresh API requests in `resend`")
     parser.add_argument("--resend-journeys", type=int, default=200, help="fresh last pages in `resend`")
     parser.add_argument("--resend-share", type=float, default=0.2)

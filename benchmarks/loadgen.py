@@ -31,16 +31,20 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def replay(port: int, requests_file: Path, connections: int, seconds: float, loader: str) -> dict:
-    """Send the prepared requests for `seconds`; requests/s, p50/p99 latency, answers by status."""
+def replay(port: int, requests_file: Path, connections: int, seconds: float, loader: str, once: bool = False) -> dict:
+    """Send the prepared requests for at most `seconds`; requests/s, p50/p99 latency, answers by status.
+
+    With `once`, each request is sent once at most and the run ends when they are used up;
+    otherwise they are sent again from the start ("wrapped") until the time is up.
+    """
     if loader == "wrk":
-        return _replay_wrk(port, requests_file, connections, seconds)
-    return _replay_python(port, requests_file, connections, seconds)
+        return _replay_wrk(port, requests_file, connections, seconds, once)
+    return _replay_python(port, requests_file, connections, seconds, once)
 
 
-def _replay_wrk(port, requests_file, connections, seconds):
+def _replay_wrk(port, requests_file, connections, seconds, once):
     command = ["wrk", "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s",
-               "-s", str(HERE / "replay.lua"), f"http://127.0.0.1:{port}", "--", str(requests_file), str(WRK_THREADS)]
+               "-s", str(HERE / "replay.lua"), f"http://127.0.0.1:{port}", "--", str(requests_file), str(WRK_THREADS), "once" if once else "wrap"]
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("BENCH_JSON "))
     result = json.loads(line[len("BENCH_JSON "):])
@@ -49,7 +53,7 @@ def _replay_wrk(port, requests_file, connections, seconds):
     return result
 
 
-def _replay_python(port, requests_file, connections, seconds):
+def _replay_python(port, requests_file, connections, seconds, once):
     lines = requests_file.read_text(encoding="utf-8").splitlines()
     lock = threading.Lock()
     latencies: list[float] = []
@@ -58,10 +62,10 @@ def _replay_python(port, requests_file, connections, seconds):
     deadline = time.perf_counter() + seconds
 
     def sender(index: int) -> None:
-        mine = lines[index::connections] or lines
+        mine = lines[index::connections] or ([] if once else lines)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         sent = 0
-        while time.perf_counter() < deadline:
+        while mine and time.perf_counter() < deadline and not (once and sent >= len(mine)):
             path, ctype, cookie, body = mine[sent % len(mine)].split("\t", 3)
             headers = {"Content-Type": ctype, **({"Cookie": cookie} if cookie else {})}
             start = time.perf_counter()
