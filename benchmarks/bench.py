@@ -56,8 +56,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_env(database_url: str, bare_url: str) -> dict:
+def server_env(database_url: str, bare_url: str, ratelimit_storage: str | None) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("ACCESS_LOG", "WEB_CONCURRENCY", "BIND")}
+    if ratelimit_storage:
+        env["RATELIMIT_STORAGE_URI"] = ratelimit_storage
     env.update(SECRET_KEY="bench-" + uuid.uuid4().hex, DATABASE_URL=database_url, BARE_DATABASE_URL=bare_url,
                SUBMISSION_RATE_LIMIT=HIGH_LIMIT, LOGIN_RATE_LIMIT=HIGH_LIMIT, RATELIMIT_ENABLED="true")
     return env
@@ -173,7 +175,8 @@ def measure(label: str, port: int, lines: list, args, workdir: Path, expected: t
     good = result["thanks"] if expected == THANKS else sum(result["statuses"].get(s, 0) for s in expected)
     result["errors"] = result["requests"] - good + result["socket_errors"]
     result["label"] = label
-    print(f"  {label:<14} {result['rps']:8.1f} req/s  ({result['requests']} in {result['seconds']:.1f} s)  p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
+    print(f"  {label:<14} {result['rps']:8.1f} req/s  ({result['requests']} in {result['seconds']:.1f} s)"
+          f"  p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
           f"  errors {result['errors']}  statuses {dict(sorted(result['statuses'].items()))}"
           + (f"  replayed {result['wrapped']} (ran out of prepared requests)" if result["wrapped"] else ""),
           flush=True)
@@ -202,13 +205,14 @@ def profile_workers(server: subprocess.Popen, seconds: float, out_dir: Path, lab
 
 def run_database(kind: str, args, failures: list[str]) -> list[dict]:
     print(f"\n== {DB_NAMES[kind]}: {args.workers} gunicorn workers ({args.worker_class}), "
-          f"{args.connections} connections, {args.seconds:g} s a measurement, loader {args.loader} ==", flush=True)
+          f"{args.connections} connections, {args.seconds:g} s a measurement, loader {args.loader}; "
+          f"load average {os.getloadavg()[0]:.1f} ==", flush=True)
     rows: list[dict] = []
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     db = Database(kind, workdir, args.pg_url)
     servers: list[subprocess.Popen] = []
     try:
-        env = server_env(db.app_url, db.bare_url)
+        env = server_env(db.app_url, db.bare_url, args.ratelimit_storage)
         app_port, bare_port = free_port(), free_port()
         flask(env, "db", "upgrade")
         flask(env, "forms", "load")
@@ -261,7 +265,7 @@ def run_database(kind: str, args, failures: list[str]) -> list[dict]:
         if "resend" in args.only:
             lines = with_resends(api_lines(args.resend_requests, seed=3), args.resend_share, 48, seed=4)
             api = measure("resend/api", app_port, lines, args, workdir, (200, 201), seconds=args.resend_seconds)
-            prepared = journeys.prepare_last_pages(app_port, args.resend_journeys, seed=12)
+            prepared = journeys.prepare_last_pages(app_port, args.resend_journeys, seed=12, max_seconds=30)
             form_lines = with_resends([(p, journeys.FORM_TYPE, c, b) for p, c, b in prepared],
                                       args.resend_share, 16, seed=5)
             form = measure("resend/form", app_port, form_lines, args, workdir, THANKS,
@@ -272,6 +276,7 @@ def run_database(kind: str, args, failures: list[str]) -> list[dict]:
         failures.append(f"{kind}: {error!r}")
         traceback.print_exc()
     finally:
+        print(f"  load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine skews every figure)")
         for server in servers:
             stop(server)
         db.drop()
@@ -301,8 +306,8 @@ def stored_once(db: Database, kind: str, api: dict, form: dict, failures: list[s
 def summary(rows: list[dict], args) -> None:
     if not rows:
         return
-    print(f"\n== Summary ({date.today().isoformat()}, {os.cpu_count()} cores, {args.connections} connections, "
-          f"{args.workers} workers {args.worker_class}, {args.seconds:g} s each, loader {args.loader}) ==")
+    print(f"\n== Summary ({date.today().isoformat()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
+          f"{args.connections} connections, {args.workers} workers {args.worker_class}, {args.seconds:g} s each, loader {args.loader}) ==")
     print("| database | path | bare req/s | bare p50 / p99 ms | app req/s | app p50 / p99 ms | app/bare | errors (app) |")
     print("|---|---|---|---|---|---|---|---|")
     for kind in ("sqlite", "postgresql"):
@@ -331,11 +336,13 @@ def main() -> int:
     parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--max-rps", type=int, default=4000, help="prepared API requests per measured second")
     parser.add_argument("--max-journeys", type=int, default=3000, help="journeys walked for `form`, at most")
-    parser.add_argument("--journey-seconds", type=float, default=75, help="time allowed for walking them")
+    parser.add_argument("--journey-seconds", type=float, default=60, help="time allowed for walking them")
     parser.add_argument("--resend-requests", type=int, default=2000, help="fresh API requests in `resend`")
     parser.add_argument("--resend-journeys", type=int, default=200, help="fresh last pages in `resend`")
     parser.add_argument("--resend-share", type=float, default=0.2)
     parser.add_argument("--resend-seconds", type=float, default=6)
+    parser.add_argument("--ratelimit-storage", help="the app's RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379 "
+                        "as in production (default: the app's own, memory://)")
     parser.add_argument("--profile", type=Path, help="record py-spy stacks of the app's workers during `api` here")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()

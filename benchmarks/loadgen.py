@@ -44,7 +44,8 @@ def replay(port: int, requests_file: Path, connections: int, seconds: float, loa
 
 def _replay_wrk(port, requests_file, connections, seconds, once):
     command = ["wrk", "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s",
-               "-s", str(HERE / "replay.lua"), f"http://127.0.0.1:{port}", "--", str(requests_file), str(WRK_THREADS), "once" if once else "wrap"]
+               "-s", str(HERE / "replay.lua"), f"http://127.0.0.1:{port}",
+               "--", str(requests_file), str(WRK_THREADS), "once" if once else "wrap"]
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("BENCH_JSON "))
     result = json.loads(line[len("BENCH_JSON "):])
