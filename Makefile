@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 
-.PHONY: run test install install-test translations compile-translations check clean
+.PHONY: run test install install-test translations compile-translations check bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (apt-get install python3)"; exit 1; }
@@ -38,6 +38,14 @@ test: install-test
 
 check: install
 	$(FLASK) forms check
+
+# The submission paths against a bare Flask endpoint, SQLite and PostgreSQL (benchmarks/README.md).
+# BENCH_ARGS="--only api --db sqlite" runs one part. Installs wrk as root when missing.
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] \
+		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+		|| echo "bench: wrk is not installed and could not be; the Python load generator is used instead"; }
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 # Extract UI strings, merge them into every catalogue, compile (see docs/translations.md).
 translations: $(VENV)/.installed

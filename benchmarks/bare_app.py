@@ -1,0 +1,87 @@
+"""Baseline for the benchmarks: the least a Flask endpoint can do to store a submission durably.
+
+It takes the same requests as the survey server's submission paths and commits each body to one
+table, with nothing else: no validation, no ORM, no sessions, no rate limit, no translations.
+One database connection is opened per gunicorn worker and kept. SQLite gets the app's own
+settings (WAL, a busy timeout, the default `synchronous`), so both pay the same for durability.
+
+    BARE_DATABASE_URL=sqlite:////tmp/bare.db python benchmarks/bare_app.py   # create the table
+    BARE_DATABASE_URL=... gunicorn -w 2 --pythonpath benchmarks bare_app:app
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+from flask import Flask, jsonify, redirect, request
+
+DATABASE_URL = os.environ["BARE_DATABASE_URL"]  # sqlite:///<path> or postgresql://...
+SQLITE = DATABASE_URL.startswith("sqlite:///")
+MARK = "?" if SQLITE else "%s"
+INSERT = (f"INSERT INTO bare_submission (client_id, body) VALUES ({MARK}, {MARK}) "
+          "ON CONFLICT (client_id) DO NOTHING")
+
+app = Flask(__name__)
+_connection = None
+
+
+def connection():
+    """This worker's connection, opened at its first request and kept (never shared across a fork)."""
+    global _connection
+    if _connection is None:
+        if SQLITE:
+            _connection = sqlite3.connect(DATABASE_URL[len("sqlite:///"):], check_same_thread=False)
+            _connection.execute("PRAGMA journal_mode=WAL")
+            _connection.execute("PRAGMA busy_timeout=5000")
+        else:
+            import psycopg
+            _connection = psycopg.connect(DATABASE_URL)
+    return _connection
+
+
+def store(client_id: str | None, body: str) -> None:
+    conn = connection()
+    try:
+        conn.execute(INSERT, (client_id, body))
+        conn.commit()
+    except Exception:
+        conn.rollback()
+        raise
+
+
+@app.post("/api/v1/collections/<slug>/responses")
+def api_submission(slug):
+    payload = request.get_json(silent=True) or {}
+    store(payload.get("client_id"), json.dumps(payload, ensure_ascii=False))
+    return jsonify(stored=True), 201
+
+
+@app.post("/s/<slug>/p/<int:number>")
+def last_page(slug, number):
+    store(None, json.dumps(request.form.to_dict(flat=False), ensure_ascii=False))
+    return redirect(f"/s/{slug}/thanks?lang=sv")
+
+
+@app.get("/healthz")
+def healthz():
+    conn = connection()
+    if SQLITE:
+        settings = {"journal_mode": conn.execute("PRAGMA journal_mode").fetchone()[0],
+                    "synchronous": conn.execute("PRAGMA synchronous").fetchone()[0]}
+    else:
+        settings = {"synchronous_commit": conn.execute("SHOW synchronous_commit").fetchone()[0]}
+        conn.rollback()
+    return jsonify(status="ok", **settings)
+
+
+def create_table() -> None:
+    key = "id INTEGER PRIMARY KEY" if SQLITE else "id BIGSERIAL PRIMARY KEY"
+    conn = connection()
+    conn.execute(f"CREATE TABLE IF NOT EXISTS bare_submission ({key}, client_id TEXT UNIQUE, body TEXT NOT NULL, "
+                 "received_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)")
+    conn.commit()
+
+
+if __name__ == "__main__":
+    create_table()
