@@ -47,7 +47,9 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         # memory:// is per process; several workers or hosts share redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # X-RateLimit-* headers cost a second storage round trip on every request; a refused request
+        # still says when to come back (Retry-After, see retry_after in survey/extensions.py)
+        "RATELIMIT_HEADERS_ENABLED": False,
         # three tablets behind one event router may flush long offline queues at once
         "SUBMISSION_RATE_LIMIT": env.get("SUBMISSION_RATE_LIMIT", "600 per minute"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per day"),

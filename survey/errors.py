@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .api.views import api_http_error
+from .extensions import retry_after
 
 
 def init_app(app):
@@ -22,7 +23,8 @@ def init_app(app):
                     413: (_("Too much text"), _("Please write a little less and try again.")),
                     429: (_("Please wait a moment"), _("There were too many attempts. Please wait a minute and try again."))}
         title, message = messages.get(error.code, (error.name, _("Something went wrong. Please try again.")))
-        return render_template("error.html", title=title, message=message), error.code
+        headers = retry_after(error) if error.code == 429 else {}
+        return render_template("error.html", title=title, message=message), error.code, headers
 
     @app.errorhandler(500)
     def server_error(error):

@@ -39,6 +39,12 @@ def hashed_client_key() -> str:
 limiter = Limiter(hashed_client_key)
 
 
+def retry_after(error) -> dict[str, str]:
+    """The Retry-After header for a refused request: the length of the limit's window, at most."""
+    limit = getattr(getattr(error, "limit", None), "limit", None)
+    return {"Retry-After": str(int(limit.get_expiry()) if limit is not None else 60)}
+
+
 def init_extensions(app, migrations: str) -> None:
     """Bind the extensions that every feature shares (Babel is bound by i18n, with its locale selector)."""
     db.init_app(app)

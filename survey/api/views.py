@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..auth.permissions import Permission, requires
 from ..clock import local_today
-from ..extensions import db, limiter
+from ..extensions import db, limiter, retry_after
 from ..fieldwork.models import CollectionState
 from ..fieldwork.snapshots import collection_view as by_slug
 from ..i18n import answer_messages, ui_languages
@@ -99,5 +99,6 @@ def api_http_error(error: HTTPException):
         413: _("The request is too large."),
         429: _("Too many requests. Please wait a minute and send again; nothing is lost."),
     }
-    return _error(error.code or 500, error.name.lower().replace(" ", "_"),
-                  messages.get(error.code, error.description or error.name))
+    body, status = _error(error.code or 500, error.name.lower().replace(" ", "_"),
+                          messages.get(error.code, error.description or error.name))
+    return body, status, retry_after(error) if status == 429 else {}
