@@ -10,8 +10,6 @@ from survey.logs import gunicorn_logger_class
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2 + 1)))
-# The app refuses memory:// rate limits with several workers; it learns their number from here.
-os.environ["WEB_CONCURRENCY"] = str(workers)
 # Threads: a client that sends headers and then stalls holds one thread, not the whole worker, so
 # /healthz and other respondents are still answered (benchmarks/README.md, "Slow clients").
 worker_class = "gthread"
@@ -26,3 +24,9 @@ accesslog = os.environ.get("ACCESS_LOG") or None
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 # The error log names the client on a malformed request; this logger removes any address.
 logger_class = gunicorn_logger_class()
+
+
+def on_starting(server):
+    """The app refuses memory:// rate limits under several workers; it learns their number here
+    (after command-line options such as -w are applied; workers inherit the environment)."""
+    os.environ["WEB_CONCURRENCY"] = str(server.cfg.workers)

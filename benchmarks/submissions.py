@@ -61,7 +61,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    env = dict(os.environ, SECRET_KEY="bench",
+    env = dict(os.environ, SECRET_KEY="bench", SURVEY_ENV="development",
                SUBMISSION_RATE_LIMIT="1000000 per minute")
     schema = None
     if args.db == "sqlite":

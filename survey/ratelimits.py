@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import cache
 
 from flask import current_app, request, session
 
@@ -42,7 +43,13 @@ def failed_sign_in(response) -> bool:
     return response.status_code != 302
 
 
-def init_app(app) -> None:
+@cache
+def _limit_answer_pages() -> None:
+    # the blueprint is one object for every app built in this process: limit it once, not per app
     from .respond.views import bp as respond_bp
     limiter.limit(lambda: current_app.config["RESPONDENT_RATE_LIMIT"], key_func=respondent_key,
                   methods=["POST"])(respond_bp)
+
+
+def init_app(_app) -> None:
+    _limit_answer_pages()
