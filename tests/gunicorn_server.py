@@ -58,6 +58,15 @@ class Gunicorn:
                 time.sleep(0.2)
         return False
 
+    def wait_until_listening(self, seconds: float = 10) -> bool:
+        """Whether this master bound its port (orphaned workers of another may answer /healthz meanwhile)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if "Listening at" in self.log():
+                return True
+            time.sleep(0.1)
+        return False
+
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
