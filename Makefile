@@ -27,6 +27,10 @@ install-test: $(VENV)/.installed-test compile-translations
 compile-translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile --statistics -d survey/i18n/catalogues 2>&1 | grep -v '^compiling' || true
 
+# Local use is said explicitly: anything else runs as production and refuses unsafe settings.
+run check: export SURVEY_ENV := development
+test: export SURVEY_ENV := test
+
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) forms load

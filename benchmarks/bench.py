@@ -58,11 +58,27 @@ def free_port() -> int:
 
 def server_env(database_url: str, bare_url: str, ratelimit_storage: str | None) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("ACCESS_LOG", "WEB_CONCURRENCY", "BIND")}
-    if ratelimit_storage:
-        env["RATELIMIT_STORAGE_URI"] = ratelimit_storage
-    env.update(SECRET_KEY="bench-" + uuid.uuid4().hex, DATABASE_URL=database_url, BARE_DATABASE_URL=bare_url,
-               SUBMISSION_RATE_LIMIT=HIGH_LIMIT, LOGIN_RATE_LIMIT=HIGH_LIMIT, RATELIMIT_ENABLED="true")
+    storage = ratelimit_storage or ("redis://127.0.0.1:6379" if redis_answers() else None)
+    if storage:
+        # the production shape: shared rate-limit storage, every production guard on
+        env.update(SURVEY_ENV="production", RATELIMIT_STORAGE_URI=storage)
+    else:
+        # several workers with per-process memory:// limits are allowed in development only
+        env.update(SURVEY_ENV="development")
+    env.update(SECRET_KEY="bench-" + uuid.uuid4().hex, SURVEY_CONTACT="bench@example.org",
+               DATABASE_URL=database_url, BARE_DATABASE_URL=bare_url, RATELIMIT_ENABLED="true",
+               SUBMISSION_RATE_LIMIT=HIGH_LIMIT, LOGIN_RATE_LIMIT=HIGH_LIMIT,
+               LOGIN_ACCOUNT_RATE_LIMIT=HIGH_LIMIT, RESPONDENT_RATE_LIMIT=HIGH_LIMIT)
     return env
+
+
+def redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def flask(env: dict, *args: str) -> None:
@@ -342,7 +358,7 @@ def main() -> int:
     parser.add_argument("--resend-share", type=float, default=0.2)
     parser.add_argument("--resend-seconds", type=float, default=6)
     parser.add_argument("--ratelimit-storage", help="the app's RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379 "
-                        "as in production (default: the app's own, memory://)")
+                        "(default: Redis on 127.0.0.1:6379 when it answers, as in production; else memory:// in development mode)")
     parser.add_argument("--profile", type=Path, help="record py-spy stacks of the app's workers during `api` here")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()

@@ -9,8 +9,8 @@ from . import config as config_module
 
 # Each feature binds itself with init_app(app): its blueprint, commands, hooks and templates.
 FEATURES = (
-    "i18n", "logs", "auth", "audit", "questionnaires", "fieldwork", "responses",
-    "respond", "api", "health", "errors", "demo",
+    "security", "i18n", "logs", "auth", "audit", "questionnaires", "fieldwork", "responses",
+    "respond", "api", "ratelimits", "health", "errors", "demo",
 )
 
 
@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    config_module.settle(app.config, app.instance_path)
     config_module.refuse_unsafe_production(app.config)
     # UTF-8 in JSON and in the session cookie: Arabic text stays a third of its escaped size
     app.json.ensure_ascii = False

@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def epoch_seconds() -> int:
+    """Now as whole seconds since 1970 (UTC), for stamps kept in a session cookie."""
+    return int(datetime.now(timezone.utc).timestamp())
+
+
 def to_minute(moment: datetime) -> datetime:
     """UTC, naive, to the minute."""
     if moment.tzinfo is not None:

@@ -2,6 +2,7 @@
 collections made in one line, and submissions that read like a respondent's story."""
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from datetime import date
@@ -17,6 +18,8 @@ from databases import BACKENDS, fresh_database
 from factories import load_fixture_form
 
 ROOT = Path(__file__).resolve().parent.parent
+# Tests say so explicitly: without it the app would run as production and refuse the missing secret.
+os.environ["SURVEY_ENV"] = "test"
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -17,3 +17,12 @@ def test_gunicorn_access_log_format_has_no_address_or_user_agent():
     namespace = {}
     exec((Path(__file__).resolve().parents[1] / "gunicorn.conf.py").read_text(), namespace)
     assert "%(h)s" not in namespace["access_log_format"] and "%(a)s" not in namespace["access_log_format"]
+
+
+def test_gunicorn_error_log_filter_removes_ipv4_and_ipv6_addresses():
+    from survey.logs import HideAddresses
+    for address in ("203.0.113.9", "2001:db8::7", "::1"):
+        record = logging.LogRecord("gunicorn.error", logging.WARNING, __file__, 1,
+                                   f"Invalid request from ip={address}: Invalid HTTP request line: 'GARBAGE'", (), None)
+        HideAddresses().filter(record)
+        assert address not in record.getMessage() and "Invalid HTTP request line" in record.getMessage()

@@ -47,3 +47,85 @@ def test_client_key_is_a_keyed_hash(app):
     with app.test_request_context(environ_base={"REMOTE_ADDR": "198.51.100.3"}):
         key = hashed_client_key()
     assert "198.51.100.3" not in key and len(key) == 32
+
+
+RESPONDENT_LIMITS = {"RATELIMIT_ENABLED": True, "RESPONDENT_RATE_LIMIT": "3 per minute",
+                     "RATELIMIT_STORAGE_URI": "memory://"}
+
+
+def answer_consent(client, slug="summer"):
+    client.get(f"/s/{slug}?lang=sv")
+    return client.post(f"/s/{slug}/consent", data={"answer": "yes"})
+
+
+@pytest.mark.parametrize("app", [RESPONDENT_LIMITS], indirect=True)
+def test_a_stranger_posting_answer_pages_too_fast_gets_a_translated_wait_page(client, app, make_collection):
+    make_collection()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.4"
+    codes = [answer_consent(client).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 429]
+    # the journey chose Swedish: the wait page is Swedish too
+    assert 'lang="sv"' in answer_consent(client).text
+
+
+@pytest.mark.parametrize("app", [RESPONDENT_LIMITS], indirect=True)
+def test_kiosk_tablets_behind_one_router_are_counted_each_on_its_own(app, make_collection):
+    make_collection()
+    tablets = []
+    for number in range(5):
+        tablet = app.test_client()
+        tablet.environ_base["REMOTE_ADDR"] = "198.51.100.5"     # one event router for all
+        with tablet.session_transaction() as session:
+            session["kiosk"] = f"tablet-{number}"
+        tablets.append(tablet)
+    codes = [answer_consent(tablet).status_code for tablet in tablets for _ in range(3)]
+    assert set(codes) == {302}
+
+
+def test_the_respondent_key_never_holds_the_address_or_the_kiosk_value(app):
+    from flask import session
+    from survey.ratelimits import respondent_key
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "198.51.100.6"}):
+        stranger = respondent_key()
+        session["kiosk"] = "tablet-7"
+        kiosk = respondent_key()
+    assert "198.51.100.6" not in stranger and "tablet-7" not in kiosk and stranger != kiosk
+
+
+ACCOUNT_LIMITS = {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "100 per minute",
+                  "LOGIN_ACCOUNT_RATE_LIMIT": "3 per minute", "RATELIMIT_STORAGE_URI": "memory://"}
+
+
+@pytest.mark.parametrize("app", [ACCOUNT_LIMITS], indirect=True)
+def test_failed_sign_ins_slow_that_account_but_not_others(client, app, staff):
+    staff.create("anna", "coordinator", "a-long-enough-passphrase")
+    staff.create("bo", "coordinator", "a-long-enough-passphrase")
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    wrong = [client.post("/staff/login", data={"username": "anna", "password": "guess"}).status_code for _ in range(4)]
+    assert wrong == [200, 200, 200, 429]
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.8"
+    assert other.post("/staff/login", data={"username": "bo", "password": "a-long-enough-passphrase"}).status_code == 302
+
+
+@pytest.mark.parametrize("app", [ACCOUNT_LIMITS], indirect=True)
+def test_successful_sign_ins_do_not_count_against_the_account(app, staff):
+    staff.create("anna", "coordinator", "a-long-enough-passphrase")
+    for _ in range(5):
+        browser = app.test_client()
+        assert browser.post("/staff/login", data={"username": "anna", "password": "a-long-enough-passphrase"}).status_code == 302
+
+
+@pytest.mark.parametrize("app", [{"TRUSTED_PROXIES": 1}], indirect=True)
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(app):
+    seen = {}
+    app.add_url_rule("/_probe", "probe", lambda: seen.setdefault("addr", __import__("flask").request.remote_addr) or "")
+    app.view_functions["probe"].permission = __import__("survey.auth.permissions", fromlist=["Permission"]).Permission.PUBLIC
+    app.test_client().get("/_probe", headers={"X-Forwarded-For": "203.0.113.20"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert seen["addr"] == "203.0.113.20"
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_ignored(app):
+    with app.test_request_context(headers={"X-Forwarded-For": "203.0.113.21"}, environ_base={"REMOTE_ADDR": "198.51.100.9"}):
+        from flask import request
+        assert request.remote_addr == "198.51.100.9"

@@ -19,9 +19,64 @@ def test_production_refuses_the_development_secret():
         create_app({"SURVEY_ENV": "production", "SECRET_KEY": DEV_SECRET, "SURVEY_CONTACT": "x@example.org"})
 
 
+STRONG_SECRET = "x" * 48
+
+
 def test_production_refuses_to_start_without_a_contact_for_respondents():
     with pytest.raises(RuntimeError, match="SURVEY_CONTACT"):
-        create_app({"SURVEY_ENV": "production", "SECRET_KEY": "s3cret-from-the-vault"})
+        create_app({"SURVEY_ENV": "production", "SECRET_KEY": STRONG_SECRET})
+
+
+def test_without_an_explicit_environment_the_app_refuses_a_missing_secret(monkeypatch):
+    monkeypatch.delenv("SURVEY_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("SURVEY_CONTACT", "x@example.org")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_an_unknown_environment_name_counts_as_production():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SURVEY_ENV": "staging", "SECRET_KEY": None, "SURVEY_CONTACT": "x@example.org"})
+
+
+def test_production_refuses_a_secret_shorter_than_32_bytes():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SURVEY_ENV": "production", "SECRET_KEY": "s3cret-from-the-vault", "SURVEY_CONTACT": "x@example.org"})
+
+
+def test_production_refuses_the_debugger():
+    with pytest.raises(RuntimeError, match="debugger"):
+        create_app({"SURVEY_ENV": "production", "SECRET_KEY": STRONG_SECRET, "SURVEY_CONTACT": "x@example.org",
+                    "DEBUG": True})
+
+
+def test_production_refuses_per_worker_rate_limits_under_several_workers():
+    with pytest.raises(RuntimeError, match="redis://"):
+        create_app({"SURVEY_ENV": "production", "SECRET_KEY": STRONG_SECRET, "SURVEY_CONTACT": "x@example.org",
+                    "WORKERS": 4, "RATELIMIT_STORAGE_URI": "memory://"})
+
+
+def test_production_cookies_are_secure():
+    app = create_app({"SURVEY_ENV": "production", "SECRET_KEY": STRONG_SECRET, "SURVEY_CONTACT": "x@example.org",
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_development_keeps_one_random_secret_readable_by_its_owner_only(tmp_path):
+    import stat
+    from survey.config import instance_secret
+    first = instance_secret(str(tmp_path))
+    assert len(first) >= 32 and instance_secret(str(tmp_path)) == first
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+
+
+def test_development_without_a_secret_uses_the_instance_secret(monkeypatch, tmp_path):
+    from survey import config
+    monkeypatch.setattr(config, "instance_secret", lambda path: "from-instance-" + "y" * 40)
+    settled = {"SURVEY_ENV": "development", "SECRET_KEY": None}
+    config.settle(settled, str(tmp_path))
+    assert settled["SECRET_KEY"].startswith("from-instance-") and settled["SESSION_COOKIE_SECURE"] is False
 
 
 def test_postgres_urls_use_psycopg_3():

@@ -2,19 +2,25 @@
 signed-in staff member's role. A view that declares nothing is refused, never open."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request, url_for
-from flask_login import current_user
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
 
+from ..clock import epoch_seconds
 from ..extensions import db, login_manager
 from .models import StaffUser
 from .permissions import Permission, declared_permission
 
 # Flask's own static-file view carries no declaration of ours; its files are public.
 PUBLIC_ENDPOINTS = frozenset({"static"})
+# When the staff member last made a request, in the (signed) session; refreshed by every staff request.
+LAST_SEEN = "staff_seen"
 
 
 def init_access(app) -> None:
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     app.before_request(check_request)
 
@@ -28,6 +34,19 @@ def load_user(session_id: str) -> StaffUser | None:
     if user is None or not user.active or user.session_token != token:
         return None
     return user
+
+
+def start_staff_session() -> None:
+    """At sign-in: a new CSRF token (one seen before sign-in is worth nothing after) and a fresh clock."""
+    session.pop("csrf_token", None)
+    session[LAST_SEEN] = epoch_seconds()
+
+
+def idle_too_long(idle_hours: float) -> bool:
+    """A session without a last-seen stamp was not started by our sign-in (a remember-me cookie,
+    a cookie from before this rule): it counts as expired too."""
+    seen = session.get(LAST_SEEN)
+    return not isinstance(seen, int) or epoch_seconds() - seen > idle_hours * 3600
 
 
 def required_permission(app, endpoint: str | None) -> Permission | None:
@@ -45,10 +64,13 @@ def check_request():
         abort(403)  # an undeclared route stays closed
     if permission is Permission.PUBLIC:
         return None
+    if current_user.is_authenticated and idle_too_long(current_app.config["STAFF_IDLE_HOURS"]):
+        logout_user()
     if not current_user.is_authenticated:
         if request.blueprint == "api":
             abort(401)
         return login_manager.unauthorized()
+    session[LAST_SEEN] = epoch_seconds()
     if current_user.must_change_password and request.endpoint not in ("auth.change_password", "auth.logout"):
         return redirect(url_for("auth.change_password"))
     if not current_user.can(permission):

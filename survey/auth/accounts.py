@@ -13,10 +13,16 @@ from sqlalchemy import select
 from ..audit.operations import record
 from ..extensions import db
 from .models import StaffUser
+from .passwords import PasswordProblem, password_problem
 from .permissions import ROLES
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 10
+
+
+class PasswordRejected(ValueError):
+    def __init__(self, problem: PasswordProblem):
+        super().__init__(f"password rejected: {problem}")
+        self.problem = problem
 
 
 def one_time_password() -> str:
@@ -47,11 +53,53 @@ def reset_password(user: StaffUser, *, actor=None, actor_name: str | None = None
     return password
 
 
-def set_password(user: StaffUser, password: str) -> None:
+def new_password_problem(user: StaffUser, password: str) -> PasswordProblem | None:
+    """Why `password` cannot be the user's new one, or None; the one-time password cannot be kept."""
+    return password_problem(password, same_as_current=_matches(user, password))
+
+
+def set_password(user: StaffUser, password: str, *, actor_name: str | None = None) -> None:
+    """The user's own password (by the user, or by `actor_name` such as the CLI); sessions end."""
+    problem = new_password_problem(user, password)
+    if problem:
+        raise PasswordRejected(problem)
     user.password_hash = _hasher.hash(password)
     user.must_change_password = False
     user.end_sessions()
-    record("user.change_password", actor=user, obj=user)
+    record("user.change_password", actor=None if actor_name else user, actor_name=actor_name, obj=user)
+
+
+def disable_user(user: StaffUser, *, actor=None, actor_name: str | None = None) -> None:
+    """The account can no longer sign in, and every session of it ends now."""
+    user.active = False
+    user.end_sessions()
+    record("user.disable", actor=actor, actor_name=actor_name, obj=user)
+
+
+def enable_user(user: StaffUser, *, actor=None, actor_name: str | None = None) -> None:
+    user.active = True
+    record("user.enable", actor=actor, actor_name=actor_name, obj=user)
+
+
+def change_role(user: StaffUser, role: str, *, actor=None, actor_name: str | None = None) -> None:
+    """A new role; sessions signed in under the old one end, so no page keeps its old rights."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    before = user.role
+    user.role = role
+    user.end_sessions()
+    record("user.role", actor=actor, actor_name=actor_name, obj=user, detail=f"{before} -> {role}")
+
+
+def all_users() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.username)))
+
+
+def _matches(user: StaffUser, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def find_user(username: str) -> StaffUser | None:

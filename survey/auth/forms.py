@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .accounts import MIN_PASSWORD_LENGTH
+from .passwords import MIN_LENGTH, PasswordProblem
 
 
 class LoginForm(FlaskForm):
@@ -12,8 +12,15 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
+PASSWORD_PROBLEMS = {
+    PasswordProblem.TOO_SHORT: _l("At least %(min)d characters.", min=MIN_LENGTH),  # Length says it first
+    PasswordProblem.COMMON: _l("This password is one of the most common ones. Please choose another."),
+    PasswordProblem.UNCHANGED: _l("Please choose a new password, not the one you signed in with."),
+}
+
+
 class ChangePasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[
-        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=_l("At least %(min)d characters."))])
+        DataRequired(), Length(min=MIN_LENGTH, message=_l("At least %(min)d characters."))])
     confirm = PasswordField(_l("The same password again"), validators=[
         DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])

@@ -6,8 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
-from .accounts import authenticate, set_password
-from .forms import ChangePasswordForm, LoginForm
+from ..ratelimits import account_failures_key, failed_sign_in
+from .access import start_staff_session
+from .accounts import authenticate, new_password_problem, set_password
+from .forms import PASSWORD_PROBLEMS, ChangePasswordForm, LoginForm
 from .permissions import Permission, requires
 
 bp = Blueprint("auth", __name__, url_prefix="/staff", template_folder="templates")
@@ -24,13 +26,16 @@ def home():
 @bp.route("/login", methods=["GET", "POST"])
 @requires(Permission.PUBLIC)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], key_func=account_failures_key,
+               methods=["POST"], deduct_when=failed_sign_in)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
         db.session.commit()  # the sign-in, or the failed attempt, is in the audit trail either way
         if user:
-            login_user(user)
+            login_user(user, remember=False)
+            start_staff_session()
             return redirect(url_for("auth.home"))
         flash(_("Wrong user name or password."), "error")
     return render_template("auth/login.html", form=form)
@@ -51,9 +56,13 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        problem = new_password_problem(user, form.password.data)
+        if problem:
+            form.password.errors.append(PASSWORD_PROBLEMS[problem])
+            return render_template("auth/password.html", form=form)
         set_password(user, form.password.data)
         db.session.commit()
-        login_user(user)  # every other session of this user has ended; this one goes on
+        login_user(user, remember=False)  # every other session of this user has ended; this one goes on
         flash(_("Your password is changed."), "info")
         return redirect(url_for("auth.home"))
     return render_template("auth/password.html", form=form)

@@ -42,7 +42,7 @@ def test_first_sign_in_requires_a_new_password(client, app):
     assert reply.location.endswith("/staff/")
     assert client.get("/staff/").location.endswith("/staff/password")
     short = client.post("/staff/password", data={"password": "short", "confirm": "short"})
-    assert "At least 10 characters." in short.text
+    assert "At least 12 characters." in short.text
     client.post("/staff/password", data={"password": "a-long-passphrase", "confirm": "a-long-passphrase"})
     assert client.get("/staff/", follow_redirects=True).status_code == 200
     assert StaffUser.query.filter_by(username="anna").one().must_change_password is False
