@@ -2,6 +2,8 @@
 language when it names one the UI has, else the browser's (see i18n.get_locale)."""
 from __future__ import annotations
 
+import logging
+import traceback
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -15,10 +17,16 @@ from ..fieldwork.models import CollectionState
 from ..fieldwork.operations import by_slug
 from ..i18n import answer_messages, ui_languages
 from ..responses.intake import Outcome, accept
+from .body import BodyError, parse_json, read_limited
 from .envelope import SubmissionError, parse_submission
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+log = logging.getLogger(__name__)
+
+# An error reply names this many variables at most, and counts them all: 10,000 unknown answers
+# must not make a megabyte of errors.
+MAX_LISTED_ERRORS = 20
 
 
 def _error(status: int, code: str, message: str, **extra):
@@ -57,8 +65,13 @@ def collection_detail(slug):
 @requires(Permission.PUBLIC)
 @limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"])
 def submit_response(slug):
-    payload = request.get_json(silent=True)
-    if isinstance(payload, dict) and payload.get("language") in ui_languages():
+    if not request.is_json:
+        return _error(415, "unsupported_media_type", _("Send the response as JSON (Content-Type: application/json)."))
+    try:
+        payload = parse_json(read_limited(request.stream, current_app.config.get("MAX_CONTENT_LENGTH")))
+    except BodyError as problem:
+        return _error(problem.status, problem.code, str(problem.message), field=problem.field)
+    if isinstance(payload, dict) and isinstance(payload.get("language"), str) and payload["language"] in ui_languages():
         g.lang = payload["language"]
     collection = by_slug(slug)
     if collection is None:
@@ -73,8 +86,9 @@ def submit_response(slug):
     if result.outcome is Outcome.NOT_OPEN:
         return _not_open(result.state)
     if result.outcome is Outcome.INVALID:
+        listed = dict(list(result.errors.items())[:MAX_LISTED_ERRORS])
         return _error(422, "invalid_answers", _("Some answers could not be accepted. Nothing was stored."),
-                      errors=answer_messages(result.errors))
+                      errors=answer_messages(listed), error_count=len(result.errors))
     db.session.commit()
     if result.outcome is Outcome.CONFLICT:
         return _error(409, "conflict", _("Different answers were already received under this client_id. "
@@ -101,3 +115,15 @@ def api_http_error(error: HTTPException):
     }
     return _error(error.code or 500, error.name.lower().replace(" ", "_"),
                   messages.get(error.code, error.description or error.name))
+
+
+@bp.errorhandler(Exception)
+def api_unexpected_error(error: Exception):
+    """Any unexpected error under /api/ answers JSON. The log gets the traceback's frames and the
+    error's type, never its message or the request's data, which may hold a respondent's answers."""
+    db.session.rollback()
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unexpected %s in %s %s\n%s", type(error).__name__, request.method,
+              request.url_rule.rule if request.url_rule else "?", frames)
+    return _error(500, "internal_error", _("Something went wrong on the server. Please send again later; "
+                                           "a response sent twice is stored once."))
