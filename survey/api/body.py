@@ -42,13 +42,17 @@ def read_limited(stream: BinaryIO, limit: int | None) -> bytes:
 def parse_json(data: bytes) -> Any:
     """The JSON value of a body, or BodyError (400 for unreadable JSON, 422 for unstorable text)."""
     try:
-        value = json.loads(data)
+        value = json.loads(data, parse_constant=_refuse_constant)
     except RecursionError:
         raise BodyError(400, "json_too_deep", _l("The JSON in the request is nested too deeply."))
     except ValueError:   # JSONDecodeError, and UnicodeDecodeError for bytes that are not UTF-8
         raise BodyError(400, "invalid_json", _l("The request body is not valid JSON."))
     check_json(value)
     return value
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")   # Python would read NaN and Infinity
 
 
 def check_json(value: Any) -> None:

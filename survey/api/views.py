@@ -6,20 +6,21 @@ import logging
 import traceback
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from sqlalchemy import select
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ..auth.permissions import Permission, requires
 from ..clock import local_today
 from ..extensions import db, limiter
-from ..fieldwork.models import CollectionState
+from ..fieldwork.models import Collection, CollectionState
 from ..fieldwork.operations import by_slug
 from ..i18n import answer_messages, ui_languages
 from ..responses.intake import Outcome, accept
 from .body import BodyError, parse_json, read_limited
 from .envelope import SubmissionError, parse_submission
-from .openapi import openapi_document
+from .openapi import openapi_document, submission_json_schema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 log = logging.getLogger(__name__)
@@ -98,10 +99,22 @@ def submit_response(slug):
     return jsonify(client_id=submission.client_id, stored=created, message=message), 201 if created else 200
 
 
+@bp.get("/collections/<slug>/schema.json")
+@requires(Permission.PUBLIC)
+def collection_schema(slug):
+    collection = by_slug(slug)
+    if collection is None:
+        return _unknown_collection()
+    return jsonify(submission_json_schema(collection, url_for("api.collection_schema", slug=slug, _external=True)))
+
+
 @bp.get("/openapi.json")
 @requires(Permission.PUBLIC)
 def openapi():
-    return jsonify(openapi_document())
+    today = local_today(current_app.config["TIMEZONE"])
+    open_now = [c for c in db.session.scalars(select(Collection).order_by(Collection.slug))
+                if c.state_on(today) is CollectionState.OPEN]
+    return jsonify(openapi_document(open_now))
 
 
 @bp.errorhandler(HTTPException)

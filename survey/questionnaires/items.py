@@ -180,6 +180,8 @@ class ChoiceItem(Item):
         self.choice_list: ChoiceList = choice_lists[spec["choices"]]
 
     def validate(self, value):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)   # 2.0 from a JavaScript client is the code 2
         if isinstance(value, (list, dict, bool, float)):
             raise AnswerError("wrong_type")
         choice = self.choice_list.find(value)

@@ -319,6 +319,22 @@ def test_expired_form_page_speaks_the_respondents_language(make_collection, clie
     assert expected in reply.text and expected != "This page has expired"
 
 
+def test_an_error_page_mid_questionnaire_keeps_the_respondents_language(make_collection, client):
+    make_collection()
+    begin(client, lang="ar")
+    lost = client.get("/s/summer/p/2/nothing-here", headers={"Accept-Language": "sv"})   # the browser says Swedish
+    assert lost.status_code == 404 and html_tag(lost) == '<html lang="ar" dir="rtl">'
+
+
+def test_the_language_of_a_page_comes_from_asking_the_journey(make_collection, client, monkeypatch):
+    from survey.respond.journey import Journey
+    make_collection()
+    begin(client, lang="sv")
+    # get_locale knows nothing of the journey's cookie: it asks the hint the respond feature registered
+    monkeypatch.setattr(Journey, "language_in", staticmethod(lambda session: "fa"))
+    assert html_tag(client.get("/s/summer/nothing-here")) == '<html lang="fa" dir="rtl">'
+
+
 def test_answer_to_a_question_removed_meanwhile_is_dropped_not_a_crash(make_collection, client):
     make_collection()
     begin(client, lang="en")
