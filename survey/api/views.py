@@ -7,8 +7,8 @@ import traceback
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
-from sqlalchemy import select
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from ..auth.permissions import Permission, requires
@@ -25,9 +25,10 @@ from .openapi import openapi_document, submission_json_schema
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 log = logging.getLogger(__name__)
 
-# An error reply names this many variables at most, and counts them all: 10,000 unknown answers
-# must not make a megabyte of errors.
+# An error reply names this many variables at most (each name cut short), and counts them all:
+# 10,000 unknown answers, or one unknown name of 200 KB, must not make a reply that large.
 MAX_LISTED_ERRORS = 20
+MAX_NAME_CHARS = 64
 
 
 def _error(status: int, code: str, message: str, **extra):
@@ -87,7 +88,8 @@ def submit_response(slug):
     if result.outcome is Outcome.NOT_OPEN:
         return _not_open(result.state)
     if result.outcome is Outcome.INVALID:
-        listed = dict(list(result.errors.items())[:MAX_LISTED_ERRORS])
+        listed = {var if len(var) <= MAX_NAME_CHARS else var[:MAX_NAME_CHARS] + "…": error
+                  for var, error in list(result.errors.items())[:MAX_LISTED_ERRORS]}
         return _error(422, "invalid_answers", _("Some answers could not be accepted. Nothing was stored."),
                       errors=answer_messages(listed), error_count=len(result.errors))
     db.session.commit()

@@ -91,6 +91,13 @@ def test_ten_thousand_unknown_answers_get_a_short_reply_with_a_count(make_collec
     assert len(reply.data) < 10_000
 
 
+def test_an_unknown_variable_with_a_huge_name_gets_a_short_reply(make_collection, client):
+    make_collection()
+    reply = client.post(URL, json=envelope(**{"x" * 200_000: 1}))
+    assert reply.status_code == 422 and reply.json["error_count"] == 1
+    assert len(reply.data) < 10_000
+
+
 def test_an_unexpected_error_answers_json_500_and_logs_no_request_data(make_collection, client, monkeypatch, caplog):
     make_collection()
 
