@@ -37,17 +37,12 @@ class Form:
         """What a browser sends when `button` is pressed; `fill` answers every visible field (None
         leaves it as rendered) and ticks the first radio or check box of each group, or nothing."""
         sent: list[tuple[str, str]] = []
-        groups_done: set[str] = set()
+        ticked = {f.name for f in self.fields if f.kind in ("radio", "checkbox") and f.checked}
         for f in self.fields:
             if f.kind in ("radio", "checkbox"):
-                if f.checked:
+                if f.checked or (fill and f.name not in ticked):
                     sent.append((f.name, f.value))
-                    groups_done.add(f.name)
-                elif fill and f.name not in groups_done and any(x.name == f.name for x in self.fields
-                                                                  if x.kind == f.kind) \
-                        and not any(x.checked for x in self.fields if x.name == f.name):
-                    sent.append((f.name, f.value))
-                    groups_done.add(f.name)
+                    ticked.add(f.name)    # the first of a group with nothing ticked yet
             elif f.kind == "hidden" or fill is None:
                 sent.append((f.name, f.value))
             else:
