@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .api.views import api_http_error
+from .api.views import api_http_error, api_unexpected_error
 from .extensions import retry_after
 
 
@@ -28,5 +28,7 @@ def init_app(app):
 
     @app.errorhandler(500)
     def server_error(error):
+        if request.path.startswith("/api/"):
+            return api_unexpected_error(getattr(error, "original_exception", None) or error)
         return render_template("error.html", title=_("Something went wrong"),
                                message=_("Please try again. If it happens again, tell an adult from the project.")), 500

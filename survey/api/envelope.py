@@ -12,6 +12,8 @@ from ..fieldwork.models import Collection
 from ..responses.intake import Submission
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# RFC 3339 (what the OpenAPI description's date-time means) lets "t", "z" and a leap second "60" in
+_LEAP_SECOND = re.compile(r"(T\d\d:\d\d:)60")
 
 
 class SubmissionError(ValueError):
@@ -34,7 +36,7 @@ def _time(payload: dict, key: str, now: datetime) -> datetime | None:
     if raw is None:
         return None
     try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00")) if isinstance(raw, str) else None
+        moment = datetime.fromisoformat(_iso(raw)) if isinstance(raw, str) else None
     except ValueError:
         moment = None
     if moment is None:
@@ -43,6 +45,15 @@ def _time(payload: dict, key: str, now: datetime) -> datetime | None:
         return None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     return moment if moment <= now + timedelta(days=1) else None
+
+
+def _iso(raw: str) -> str:
+    """An RFC 3339 time as Python reads it: upper-case separators, a leap second as :59."""
+    if raw.endswith(("z", "Z")):
+        raw = raw[:-1] + "+00:00"
+    if len(raw) > 10 and raw[10] == "t":
+        raw = raw[:10] + "T" + raw[11:]
+    return _LEAP_SECOND.sub(r"\g<1>59", raw)
 
 
 def parse_submission(payload: Any, collection: Collection, now: datetime) -> Submission:
@@ -64,5 +75,5 @@ def parse_submission(payload: Any, collection: Collection, now: datetime) -> Sub
     started_at = _time(payload, "started_at", now)
     submitted_at = _time(payload, "submitted_at", now) or now
     if started_at and started_at > submitted_at:
-        raise SubmissionError("invalid_time", _l("started_at must not be after submitted_at."), "started_at")
+        started_at = None   # one of the two clocks is wrong: the answers count, the start is unknown
     return Submission(client_id, language, channel, answers, started_at, submitted_at)

@@ -2,23 +2,33 @@
 language when it names one the UI has, else the browser's (see i18n.get_locale)."""
 from __future__ import annotations
 
+import logging
+import traceback
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from ..auth.permissions import Permission, requires
 from ..clock import local_today
 from ..extensions import db, limiter, retry_after
-from ..fieldwork.models import CollectionState
+from ..fieldwork.models import Collection, CollectionState
 from ..fieldwork.snapshots import collection_view as by_slug
 from ..i18n import answer_messages, ui_languages
 from ..responses.intake import Outcome, accept
+from .body import BodyError, parse_json, read_limited
 from .envelope import SubmissionError, parse_submission
-from .openapi import openapi_document
+from .openapi import openapi_document, submission_json_schema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+log = logging.getLogger(__name__)
+
+# An error reply names this many variables at most (each name cut short), and counts them all:
+# 10,000 unknown answers, or one unknown name of 200 KB, must not make a reply that large.
+MAX_LISTED_ERRORS = 20
+MAX_NAME_CHARS = 64
 
 
 def _error(status: int, code: str, message: str, **extra):
@@ -57,8 +67,13 @@ def collection_detail(slug):
 @requires(Permission.PUBLIC)
 @limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"])
 def submit_response(slug):
-    payload = request.get_json(silent=True)
-    if isinstance(payload, dict) and payload.get("language") in ui_languages():
+    if not request.is_json:
+        return _error(415, "unsupported_media_type", _("Send the response as JSON (Content-Type: application/json)."))
+    try:
+        payload = parse_json(read_limited(request.stream, current_app.config.get("MAX_CONTENT_LENGTH")))
+    except BodyError as problem:
+        return _error(problem.status, problem.code, str(problem.message), field=problem.field)
+    if isinstance(payload, dict) and isinstance(payload.get("language"), str) and payload["language"] in ui_languages():
         g.lang = payload["language"]
     collection = by_slug(slug)
     if collection is None:
@@ -73,8 +88,10 @@ def submit_response(slug):
     if result.outcome is Outcome.NOT_OPEN:
         return _not_open(result.state)
     if result.outcome is Outcome.INVALID:
+        listed = {var if len(var) <= MAX_NAME_CHARS else var[:MAX_NAME_CHARS] + "…": error
+                  for var, error in list(result.errors.items())[:MAX_LISTED_ERRORS]}
         return _error(422, "invalid_answers", _("Some answers could not be accepted. Nothing was stored."),
-                      errors=answer_messages(result.errors))
+                      errors=answer_messages(listed), error_count=len(result.errors))
     db.session.commit()
     if result.outcome is Outcome.CONFLICT:
         return _error(409, "conflict", _("Different answers were already received under this client_id. "
@@ -84,10 +101,22 @@ def submit_response(slug):
     return jsonify(client_id=submission.client_id, stored=created, message=message), 201 if created else 200
 
 
+@bp.get("/collections/<slug>/schema.json")
+@requires(Permission.PUBLIC)
+def collection_schema(slug):
+    collection = by_slug(slug)
+    if collection is None:
+        return _unknown_collection()
+    return jsonify(submission_json_schema(collection, url_for("api.collection_schema", slug=slug, _external=True)))
+
+
 @bp.get("/openapi.json")
 @requires(Permission.PUBLIC)
 def openapi():
-    return jsonify(openapi_document())
+    today = local_today(current_app.config["TIMEZONE"])
+    open_now = [c for c in db.session.scalars(select(Collection).order_by(Collection.slug))
+                if c.state_on(today) is CollectionState.OPEN]
+    return jsonify(openapi_document(open_now))
 
 
 @bp.errorhandler(HTTPException)
@@ -102,3 +131,15 @@ def api_http_error(error: HTTPException):
     body, status = _error(error.code or 500, error.name.lower().replace(" ", "_"),
                           messages.get(error.code, error.description or error.name))
     return body, status, retry_after(error) if status == 429 else {}
+
+
+@bp.errorhandler(Exception)
+def api_unexpected_error(error: Exception):
+    """Any unexpected error under /api/ answers JSON. The log gets the traceback's frames and the
+    error's type, never its message or the request's data, which may hold a respondent's answers."""
+    db.session.rollback()
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unexpected %s in %s %s\n%s", type(error).__name__, request.method,
+              request.url_rule.rule if request.url_rule else "?", frames)
+    return _error(500, "internal_error", _("Something went wrong on the server. Please send again later; "
+                                           "a response sent twice is stored once."))

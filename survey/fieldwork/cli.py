@@ -46,9 +46,9 @@ def add(slug, form_id, activity, wave, audience, languages, opens, closes, chann
 
 @collections_cli.command("list")
 def list_():
-    """List collections with their state and number of responses."""
+    """List collections with their state, number of responses and refused conflicting re-sends."""
     today = local_today(current_app.config["TIMEZONE"])
     counts = responses_per_collection()
     for c in db.session.scalars(select(Collection).order_by(Collection.slug)):
         click.echo(f"{c.slug:24} {c.state_on(today):13} {c.version.questionnaire.form_id:16} "
-                   f"{c.wave:10} {counts.get(c.id, 0):5} responses  {c.activity}")
+                   f"{c.wave:10} {counts.get(c.id, 0):5} responses {c.conflicting_resends:3} conflicts  {c.activity}")

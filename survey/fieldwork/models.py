@@ -42,6 +42,9 @@ class Collection(db.Model):
     channel: Mapped[str] = mapped_column(db.String(10))
     guardian_consent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # re-sends of a stored client id with other answers: refused (409), counted so staff see a
+    # device whose client ids are not unique, or one that edits answers after sending
+    conflicting_resends: Mapped[int] = mapped_column(default=0, server_default="0")
     version: Mapped[QuestionnaireVersion] = relationship()
 
     def state_on(self, day: date) -> CollectionState:

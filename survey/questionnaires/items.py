@@ -2,7 +2,8 @@
 
 A type knows the keys of its spec and the rules a schema cannot say, how it reads an HTML form,
 which widget template shows it (respond/templates/items/<type>.html), how translators should
-understand its label, and what its answers become in a dataset (`variables`). Adding a type is
+understand its label, what its answers become in a dataset (`variables`), and the JSON Schema of
+an answer it accepts (`answer_schema`, for the API's description). Adding a type is
 adding a class here and its template; tests/questionnaires/test_item_types.py fails when a type
 lacks any of these.
 Answers are JSON-like values: int/float for numbers, a choice value for single choices,
@@ -106,6 +107,14 @@ class Item:
         """Return the clean value of a non-empty answer or raise AnswerError."""
         raise NotImplementedError
 
+    def answer_schema(self) -> dict:
+        """The JSON Schema of every non-empty answer `validate` accepts (empty is null, "" or [])."""
+        raise NotImplementedError
+
+    def given_answer_schema(self) -> dict:
+        """The JSON Schema of an answer that counts as given (what a required item needs)."""
+        return {"allOf": [self.answer_schema(), {"not": EMPTY_ANSWER}]}
+
     def form_input(self, form) -> str | list[str] | None:
         """What an HTML form (a MultiDict) sent for this item."""
         return form.getlist(self.var) if self.answers_are_lists else form.get(self.var)
@@ -171,12 +180,19 @@ class ChoiceItem(Item):
         self.choice_list: ChoiceList = choice_lists[spec["choices"]]
 
     def validate(self, value):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)   # 2.0 from a JavaScript client is the code 2
         if isinstance(value, (list, dict, bool, float)):
             raise AnswerError("wrong_type")
         choice = self.choice_list.find(value)
         if choice is None:
             raise AnswerError("unknown_choice")
         return choice.value
+
+    def answer_schema(self):
+        # a code may also come as its digits in a string ("2"), as an HTML form sends it
+        codes = [c.value for c in self.choice_list.choices]
+        return {"enum": codes + [str(v) for v in codes if isinstance(v, int)]}
 
     measure: ClassVar[str] = "nominal"
 
@@ -237,6 +253,9 @@ class MultipleChoiceItem(ChoiceItem):
         if not raw:
             return None
         return list(raw) if isinstance(raw, (list, tuple)) else [raw]
+
+    def answer_schema(self):
+        return {"type": "array", "items": super().answer_schema()}
 
     def variables(self):
         """One 0/1 column per option, as SPSS and Stata users expect (a "multiple dichotomy" set)."""
@@ -310,6 +329,15 @@ class NumberItem(Item):
     def range_error(self, code, low, high) -> AnswerError:
         return AnswerError(code, {"min": _plain(low), "max": _plain(high)})
 
+    def answer_schema(self):
+        low, high = self.bounds()
+        schema = {"type": "integer" if self.integer else "number"}
+        if low is not None:
+            schema["minimum"] = low
+        if high is not None:
+            schema["maximum"] = high
+        return schema
+
     def variables(self):
         return [self._variable(measure="scale", storage="numeric", integer=self.integer)]
 
@@ -366,6 +394,13 @@ class ShortTextItem(Item):
             raise AnswerError("too_long", {"max_length": self.max_length})
         return value or None
 
+    def answer_schema(self):
+        # longer only by control characters and blanks at the ends, which are dropped
+        return {"type": "string", "maxLength": self.max_length}
+
+    def given_answer_schema(self):
+        return {"type": "string", "maxLength": self.max_length, "pattern": _GIVEN_TEXT}
+
     def variables(self):
         return [self._variable(measure="nominal", storage="string", free_text=True)]
 
@@ -396,6 +431,12 @@ class NoteItem(Item):
     def validate(self, value):
         raise AnswerError("not_answerable")
 
+    def answer_schema(self):
+        return {"not": {}}   # nothing but an empty answer
+
+    def given_answer_schema(self):
+        return {"not": {}}
+
     def variables(self):
         return []
 
@@ -410,6 +451,11 @@ CHOICE_TYPES = frozenset(t for t, cls in ITEM_TYPES.items() if issubclass(cls, C
 
 # Keys that some item types take and others refuse (each type lists its own in `own_keys`).
 OPTIONAL_KEYS = frozenset({"min", "max", "integer", "min_age", "max_age", "max_length"})
+
+# What every item takes as "not answered" (see answers._is_empty).
+EMPTY_ANSWER = {"enum": [None, "", []]}
+# A text that is more than blanks and control characters (which are dropped).
+_GIVEN_TEXT = r"[^\s\x00-\x1f\x7f]"
 
 # Value labels of a multiple-choice option's 0/1 column.
 CHOSEN = {0: {"en": "not chosen", "sv": "ej vald"}, 1: {"en": "chosen", "sv": "vald"}}

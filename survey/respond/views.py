@@ -189,15 +189,19 @@ def thanks(slug):
 @bp.route("/s/<slug>/stop", methods=["GET", "POST"])
 @requires(Permission.PUBLIC)
 def stop(slug):
-    collection = _open_collection(slug)
-    journey = _journey(collection, need_consent=False)
+    # stopping must work even if the collection closed or changed version meanwhile: whatever
+    # journey this tablet holds for the collection is dropped, in the child's language
+    collection = _collection(slug)
+    journey = Journey(session, slug, current_app.config["JOURNEY_IDLE_MINUTES"])
+    if journey.exists:
+        g.lang = journey.lang
     form = FlaskForm()
-    if journey is None or form.validate_on_submit():
-        lang = journey.lang if journey else g.get("lang")
-        if journey:
-            journey.end()
+    if not journey.exists or form.validate_on_submit():
+        lang = g.get("lang")
+        journey.end()
         return _notice_page("stopped", collection, lang)
-    return render_template("respond/stop.html", collection=collection, form=form)
+    back = max(request.args.get("back", 1, type=int), 1)
+    return render_template("respond/stop.html", collection=collection, form=form, back=back)
 
 
 @bp.get("/s/<slug>/declined")

@@ -4,8 +4,8 @@ is accepted here or refused with a reason.
 The rule, in order: the collection must take answers on the day the response was answered (and
 still today, or within the grace period after closing, for a tablet that was offline at the
 event); the answers must pass the one validator; a client id is stored once. A re-send with the
-same content is acknowledged again; the same client id with different content is a conflict and
-never overwrites what is stored.
+same content is acknowledged again; the same client id with different content is a conflict: it
+never overwrites what is stored, and is counted on the collection (`conflicting_resends`).
 
 `accept` adds and flushes; the caller commits, so an audit record or a counter written alongside
 lands in the same transaction.
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..clock import local_date, local_today, to_minute
@@ -83,6 +83,10 @@ def store_once(collection: Collection, submission: Submission, answers: dict, no
     stored = db.session.execute(find_stored, values).one()
     if stored.answers == answers and stored.language == submission.language:
         return Outcome.REPEAT
+    # counted in SQL, so two workers refusing conflicts at once both count
+    db.session.execute(update(Collection).where(Collection.id == collection.id)
+                       .values(conflicting_resends=Collection.conflicting_resends + 1))
+    db.session.flush()
     return Outcome.CONFLICT
 
 

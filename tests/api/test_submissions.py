@@ -1,4 +1,5 @@
 """The submission API: stored once per client id, rejected whole when any answer is invalid."""
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -31,6 +32,39 @@ def test_repeat_submission_is_stored_once(make_collection, submit):
     assert again.json["client_id"] == "same-client-id" and again.json["stored"] is False
     assert again.json["message"] != first.json["message"]  # says it was already received
     assert stored() == 1
+
+
+def test_same_client_id_with_the_same_content_is_200_and_stored_once(make_collection, submit):
+    collection = make_collection()
+    assert submit(client_id="tablet-3-0007").status_code == 201
+    again = submit(client_id="tablet-3-0007")
+    assert again.status_code == 200 and again.json["stored"] is False
+    assert stored() == 1
+    db.session.refresh(collection)
+    assert collection.conflicting_resends == 0
+
+
+def test_same_client_id_with_other_answers_is_409_and_the_stored_response_is_untouched(make_collection, submit):
+    make_collection()
+    submit(client_id="tablet-3-0008", answers={"day_face": 3, "come_back": 1})
+    before = db.session.execute(select(Response.__table__)).mappings().one()
+    conflict = submit(client_id="tablet-3-0008", answers={"day_face": 1, "come_back": 0})
+    assert conflict.status_code == 409 and conflict.is_json and conflict.json["error"] == "conflict"
+    db.session.expire_all()
+    assert db.session.execute(select(Response.__table__)).mappings().one() == before
+
+
+def test_a_conflicting_resend_is_counted_on_the_collection(make_collection, submit, runner, staff):
+    collection = make_collection()
+    submit(client_id="tablet-3-0009", answers={"day_face": 3, "come_back": 1})
+    submit(client_id="tablet-3-0009", answers={"day_face": 2, "come_back": 1})
+    submit(client_id="tablet-3-0009", language="en", answers={"day_face": 3, "come_back": 1})
+    db.session.refresh(collection)
+    assert collection.conflicting_resends == 2
+    assert " 2 conflicts" in runner.invoke(args=["collections", "list"]).output
+    staff.sign_in("coordinator")
+    row = re.search(r"<tr><td><a href=\"/s/summer\">.*?</tr>", staff.client.get("/staff/collections/").text, re.S)
+    assert re.findall(r"<td>(\d+)</td>", row.group(0))[-2:] == ["1", "2"]     # responses, refused re-sends
 
 
 def test_times_are_kept_to_the_minute_in_utc(make_collection, submit):

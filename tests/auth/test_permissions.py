@@ -17,6 +17,7 @@ MATRIX = {
     "respond.start": ALL, "respond.consent": ALL, "respond.page": ALL, "respond.thanks": ALL,
     "respond.stop": ALL, "respond.declined": ALL,
     "api.collection_detail": ALL, "api.submit_response": ALL, "api.openapi": ALL,
+    "api.collection_schema": ALL,
     "auth.login": ALL,
     "auth.home": SIGNED_IN, "auth.logout": SIGNED_IN, "auth.change_password": SIGNED_IN,
     "fieldwork.collections": {"admin", "coordinator", "researcher"},

@@ -103,3 +103,32 @@ def test_build_item_uses_the_class_of_the_type():
     lists = {"yesno": sample("likert").choice_list}
     for kind, cls in ITEM_TYPES.items():
         assert type(build_item({"var": "q", "type": kind, "label": {"en": "x"}, "choices": "yesno"}, lists)) is cls
+
+
+@pytest.mark.parametrize("kind", sorted(ITEM_TYPES))
+def test_each_type_describes_its_answers_as_json_schema(kind):
+    from jsonschema import Draft202012Validator
+    item = sample(kind)
+    schema = item.answer_schema()          # NotImplementedError: the type lacks its schema
+    Draft202012Validator.check_schema(schema)
+    Draft202012Validator.check_schema(item.given_answer_schema())
+    accepts = Draft202012Validator(schema).is_valid
+    assert not accepts({"an": "object"})   # no type takes an object as its answer
+    if not item.answerable:
+        assert not accepts("hello")
+        return
+    sent = {"multiple_choice": ["1", "2"], "number": "12", "year_of_birth": "2012"}.get(kind, "1")
+    value = item.validate(item.from_form(sent))
+    assert accepts(value) and Draft202012Validator(item.given_answer_schema()).is_valid(value)
+
+
+@pytest.mark.parametrize("kind", ["number", "year_of_birth", "short_text", "single_choice", "multiple_choice"])
+def test_an_answer_the_schema_refuses_is_refused_by_the_type_too(kind):
+    from jsonschema import Draft202012Validator
+    from survey.questionnaires.errors import AnswerError
+    item = sample(kind)
+    wrong = {"number": 2.5, "year_of_birth": 1700, "short_text": "x" * 201, "single_choice": 7,
+             "multiple_choice": [1, 7]}[kind]
+    assert not Draft202012Validator(item.answer_schema()).is_valid(wrong)
+    with pytest.raises(AnswerError):
+        item.validate(wrong)

@@ -188,6 +188,49 @@ def test_stopping_deletes_the_unfinished_answers(make_collection, client):
     assert stored() == []
 
 
+def stop_link(page) -> str:
+    from pages import local, read_page
+    (href,) = [h for h in read_page("http://localhost/", page.text).links if "/stop" in h]
+    return local(href)
+
+
+def test_stop_link_asks_first_and_leads_back_to_the_same_page(make_collection, client):
+    make_collection()
+    begin(client, lang="ar")
+    client.post("/s/summer/p/1", data={"action": "next", "gender": "1"})
+    asked = client.get(stop_link(client.get("/s/summer/p/2")))
+    assert asked.status_code == 200 and html_tag(asked) == '<html lang="ar" dir="rtl">'
+    from pages import read_page
+    assert "http://localhost/s/summer/p/2" in read_page("http://localhost/", asked.text).links
+
+
+def test_stopping_from_a_page_shows_the_stopped_page_in_the_childs_language_and_drops_the_answers(
+        make_collection, client):
+    make_collection()
+    begin(client, lang="fa")
+    client.post("/s/summer/p/1", data={"action": "next", "gender": "1", "birth_year": "2015"})
+    link = stop_link(client.get("/s/summer/p/2"))
+    stopped = client.post(link)                 # "Yes, stop", as the form on the stop page sends it
+    assert stopped.status_code == 200 and html_tag(stopped) == '<html lang="fa" dir="rtl">'
+    with client.session_transaction() as session:
+        assert "journey" not in session
+    assert client.get("/s/summer/p/1").location.endswith("/s/summer")
+    assert stored() == []
+
+
+def test_stopping_works_after_the_collection_closed_meanwhile(make_collection, client):
+    collection = make_collection()
+    begin(client, lang="en")
+    link = stop_link(client.get("/s/summer/p/1"))
+    collection.closes_on = date.today() - timedelta(days=1)
+    collection.opens_on = date.today() - timedelta(days=9)
+    db.session.commit()
+    stopped = client.post(link)
+    assert stopped.status_code == 200 and "The survey is stopped" in stopped.text
+    with client.session_transaction() as session:
+        assert "journey" not in session
+
+
 def test_partial_answers_are_not_stored_before_sending(make_collection, client):
     make_collection()
     begin(client)
@@ -274,6 +317,22 @@ def test_expired_form_page_speaks_the_respondents_language(make_collection, clie
         with force_locale("ar"):
             expected = gettext("This page has expired")
     assert expected in reply.text and expected != "This page has expired"
+
+
+def test_an_error_page_mid_questionnaire_keeps_the_respondents_language(make_collection, client):
+    make_collection()
+    begin(client, lang="ar")
+    lost = client.get("/s/summer/p/2/nothing-here", headers={"Accept-Language": "sv"})   # the browser says Swedish
+    assert lost.status_code == 404 and html_tag(lost) == '<html lang="ar" dir="rtl">'
+
+
+def test_the_language_of_a_page_comes_from_asking_the_journey(make_collection, client, monkeypatch):
+    from survey.respond.journey import Journey
+    make_collection()
+    begin(client, lang="sv")
+    # get_locale knows nothing of the journey's cookie: it asks the hint the respond feature registered
+    monkeypatch.setattr(Journey, "language_in", staticmethod(lambda session: "fa"))
+    assert html_tag(client.get("/s/summer/nothing-here")) == '<html lang="fa" dir="rtl">'
 
 
 def test_answer_to_a_question_removed_meanwhile_is_dropped_not_a_crash(make_collection, client):

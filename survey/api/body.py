@@ -1,0 +1,85 @@
+"""Reading a JSON request body safely: within the size limit (chunked bodies too), never deeper than a
+submission needs, and with text that UTF-8 and PostgreSQL can store.
+
+`request.get_json(silent=True)` lets a RecursionError through (a 500 for JSON nested ~1,000 deep)
+and, for a chunked body, Werkzeug quietly truncates the stream at MAX_CONTENT_LENGTH, so a body
+that is too large looked like broken JSON (422). Here each of these is a clear refusal.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, BinaryIO
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
+
+# A submission is an object of answers, some of them lists: 3 levels; leave room, refuse abuse.
+MAX_DEPTH = 16
+# A lone UTF-16 surrogate (JSON allows "\ud800") has no UTF-8 form: it breaks jsonb casts and exports.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAX_FIELD_CHARS = 120   # a path named in an error, never the whole of a huge key
+
+
+class BodyError(ValueError):
+    def __init__(self, status: int, code: str, message, field: str | None = None):
+        super().__init__(code)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+def read_limited(stream: BinaryIO, limit: int | None) -> bytes:
+    """The whole body, or 413 when it is longer than `limit`.
+
+    Werkzeug wraps a chunked body in a stream that stops silently at the limit; one more read
+    past it raises RequestEntityTooLarge, which is how a too-long chunked body is told apart.
+    """
+    data = stream.read()
+    if limit is not None and len(data) >= limit and stream.read(1):
+        raise RequestEntityTooLarge()
+    return data
+
+
+def parse_json(data: bytes) -> Any:
+    """The JSON value of a body, or BodyError (400 for unreadable JSON, 422 for unstorable text)."""
+    try:
+        value = json.loads(data, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise BodyError(400, "json_too_deep", _l("The JSON in the request is nested too deeply."))
+    except ValueError:   # JSONDecodeError, and UnicodeDecodeError for bytes that are not UTF-8
+        raise BodyError(400, "invalid_json", _l("The request body is not valid JSON."))
+    check_json(value)
+    return value
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")   # Python would read NaN and Infinity
+
+
+def check_json(value: Any) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and lone surrogates in any string or key.
+
+    Walked with an explicit stack: a recursive walk would fail on the very input it refuses.
+    """
+    stack: list[tuple[Any, int, str]] = [(value, 0, "")]
+    while stack:
+        node, depth, path = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BodyError(400, "json_too_deep", _l("The JSON in the request is nested too deeply."))
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                raise BodyError(422, "invalid_text", _l("The text contains characters that cannot be stored "
+                                                        "(a lone UTF-16 surrogate)."), _bounded(path))
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                where = f"{path}.{key}" if path else key
+                if _SURROGATE.search(key):
+                    raise BodyError(422, "invalid_text", _l("The text contains characters that cannot be stored "
+                                                            "(a lone UTF-16 surrogate)."), _bounded(path or key))
+                stack.append((child, depth + 1, where))
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1, f"{path}[{i}]") for i, child in enumerate(node))
+
+
+def _bounded(path: str) -> str:
+    path = _SURROGATE.sub("\ufffd", path)
+    return path if len(path) <= _MAX_FIELD_CHARS else path[:_MAX_FIELD_CHARS] + "…"
