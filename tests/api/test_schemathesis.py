@@ -59,5 +59,7 @@ def test_the_api_keeps_to_its_openapi_description(api_schema, method, path, mode
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     def keeps_to_it(case):
-        case.call_and_validate(excluded_checks=excluded)
+        # schemathesis' WSGI transport asks for compressed bodies but does not decode them;
+        # compression itself is tested in tests/test_security.py
+        case.call_and_validate(excluded_checks=excluded, headers={"Accept-Encoding": "identity"})
     keeps_to_it()
