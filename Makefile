@@ -41,7 +41,7 @@ check: install
 
 # Extract UI strings, merge them into every catalogue, compile (see docs/translations.md).
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o survey/i18n/catalogues/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -o survey/i18n/catalogues/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching -i survey/i18n/catalogues/messages.pot -d survey/i18n/catalogues
 	$(MAKE) compile-translations
 
