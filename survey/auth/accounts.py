@@ -76,3 +76,26 @@ def authenticate(username: str, password: str) -> StaffUser | None:
         return None
     record("signin", actor=user, obj=user)
     return user
+
+
+def change_role(user: StaffUser, role: str, *, actor) -> None:
+    """Give `user` another role; their sessions end, so the new rights apply from the next sign-in."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    before = user.role
+    user.role = role
+    user.end_sessions()
+    record("user.change_role", actor=actor, obj=user, detail=f"{before} -> {role}")
+    db.session.flush()
+
+
+def disable_user(user: StaffUser, *, actor) -> None:
+    """Disable an account: it can no longer sign in, and every session of it ends at once."""
+    user.active = False
+    user.end_sessions()
+    record("user.disable", actor=actor, obj=user)
+    db.session.flush()
+
+
+def all_users() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.username)))
