@@ -8,12 +8,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .operations import SLUG
+
 
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
-
-from .operations import SLUG
 
 WAVE_LABELS = {"baseline": _l("Baseline"), "follow-up": _l("Follow-up"), "yearly": _l("Yearly"),
                "event": _l("One event")}

@@ -15,7 +15,7 @@ MATRIX = {
     "static": ALL,
     "health.healthz": ALL,
     "respond.start": ALL, "respond.consent": ALL, "respond.page": ALL, "respond.thanks": ALL,
-    "respond.stop": ALL, "respond.declined": ALL,
+    "respond.stop": ALL, "respond.declined": ALL, "respond.restart": ALL,
     "api.collection_detail": ALL, "api.submit_response": ALL, "api.openapi": ALL,
     "auth.login": ALL,
     "auth.home": SIGNED_IN, "auth.logout": SIGNED_IN, "auth.change_password": SIGNED_IN,
