@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .operations import SLUG
@@ -30,6 +30,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def at_least_one(form, field):
+    # a plain function, not DataRequired: that would mark every checkbox `required` in the browser
+    if not field.data:
+        raise ValidationError(_l("Choose at least one language."))
+
+
 class CollectionForm(FlaskForm):
     form_id = SelectField(_l("Questionnaire"), validators=[DataRequired()])
     activity = StringField(_l("Activity or event"), validators=[DataRequired(), Length(max=200)],
@@ -38,7 +44,7 @@ class CollectionForm(FlaskForm):
     audience = SelectField(_l("Who answers"), choices=_choices(AUDIENCE_LABELS), default="")
     opens_on = DateField(_l("Opens on"), validators=[Optional()])
     closes_on = DateField(_l("Closes on (the last day)"), validators=[Optional()])
-    languages = MultiCheckboxField(_l("Languages"), validators=[DataRequired(_l("Choose at least one language."))])
+    languages = MultiCheckboxField(_l("Languages"), validators=[at_least_one])
     channel = SelectField(_l("How people answer"), choices=_choices(CHANNEL_LABELS), default="")
     slug = StringField(_l("Link name (optional)"), validators=[Optional(), Length(max=63), Regexp(
         SLUG.pattern, message=_l("Use lower-case letters a–z, digits and hyphens."))],
