@@ -170,7 +170,7 @@ def test_the_skip_check_finds_an_optional_gate():
     data = {**d.data, "pages": [dict(p) for p in d.data["pages"]]}
     for page in data["pages"]:
         page["items"] = [{k: v for k, v in item.items() if k != "required"} for item in page["items"]]
-    assert any("n_children" in line for line in skippable_scale_items(Definition(data)))
+    assert any("optional has_children" in line for line in skippable_scale_items(Definition(data)))
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
