@@ -17,8 +17,8 @@ from . import posters
 from .consent import confirmation_offered_when_opening, confirmation_required_to_open
 from .forms import CollectionForm, DatesForm, OpenForm
 from .models import Collection
-from .operations import (CollectionError, by_slug, change_dates, close_now, confirm_guardian_consent,
-                         create_collection, open_now, suggest_slug)
+from .operations import (CollectionError, by_slug, change_dates, close_now, create_collection, open_now,
+                         suggest_slug)
 from .preview import preview_rows
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/staff/collections", template_folder="templates")
@@ -120,20 +120,6 @@ def open_(slug):
         else:
             db.session.commit()
             flash(_("The collection is open."), "info")
-    return redirect(url_for("fieldwork.detail", slug=slug))
-
-
-@bp.post("/<slug>/confirm-guardians")
-@requires(Permission.MANAGE_COLLECTIONS)
-def confirm_guardians(slug):
-    collection = _collection_or_404(slug)
-    form = OpenForm()
-    if form.validate_on_submit() and form.guardians.data:
-        confirm_guardian_consent(collection, actor=current_user)
-        db.session.commit()
-        flash(_("Your confirmation is recorded."), "info")
-    else:
-        flash(_("Tick the box to confirm that the guardians have agreed."), "error")
     return redirect(url_for("fieldwork.detail", slug=slug))
 
 

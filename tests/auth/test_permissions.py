@@ -29,7 +29,6 @@ MATRIX = {
     "fieldwork.open_": {"admin", "coordinator"},
     "fieldwork.close": {"admin", "coordinator"},
     "fieldwork.dates": {"admin", "coordinator"},
-    "fieldwork.confirm_guardians": {"admin", "coordinator"},
     "auth.users": {"admin"}, "auth.add_user": {"admin"}, "auth.set_role": {"admin"}, "auth.disable": {"admin"},
 }
 
