@@ -116,19 +116,23 @@ def test_the_committed_poster_in_four_languages_decodes_to_the_collections_link(
     from survey.fieldwork.operations import create_collection
     from survey.i18n import ui_languages
     with live_app.app_context():
-        slug = f"foraldrakvall-{uuid.uuid4().hex[:4]}"
+        slug = f"foraldrakvall-{uuid.uuid4().hex[:2]}"
         create_collection(slug, "parent", activity="Föräldrakväll i Vänskapshuset", wave="event",
                           languages=["sv", "ar", "so", "fa"], ui_languages=ui_languages(), actor_name="test")
         db.session.commit()
     context = browser.new_context(viewport={"width": 794, "height": 1123}, locale="sv-SE")
     page = context.new_page()
     sign_in(page, live_server, account(live_app, "coordinator"))
-    page.goto(f"{live_server}/staff/collections/{slug}/poster")
+    live_app.config["PUBLIC_URL"] = "https://enkat.example.org"   # where phones reach the server
+    try:
+        page.goto(f"{live_server}/staff/collections/{slug}/poster")
+    finally:
+        live_app.config["PUBLIC_URL"] = ""
     page.emulate_media(media="print")
     shot = tmp_path / "poster-sv-ar-so-fa.png"
     page.screenshot(path=str(shot), full_page=True)
     context.close()
-    assert decoded(shot) == f"{live_server}/s/{slug}"
+    assert decoded(shot) == f"https://enkat.example.org/s/{slug}"
     keep(shot, "poster-sv-ar-so-fa.png")
 
 
