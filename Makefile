@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
+# 127.0.0.1: this machine only. HOST=0.0.0.0 serves the tablets and phones on the local network (see README).
+HOST ?= 127.0.0.1
 # the first interpreter that really runs and is 3.11 or newer (pyenv shims can exist yet fail)
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
@@ -35,7 +37,12 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) forms load
 	$(FLASK) demo setup --port $(PORT)
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@if [ "$(HOST)" != 127.0.0.1 ]; then \
+	  echo "Serving on every network interface of this machine: anyone on this network can reach it."; \
+	  echo "Addresses to open on a tablet (port $(PORT)):"; \
+	  (hostname -I 2>/dev/null || ipconfig getifaddr en0 2>/dev/null) | tr ' ' '\n' | grep -E '^[0-9]+\.' | sed 's|^|  http://|; s|$$|:$(PORT)/s/demo|'; \
+	fi
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -53,7 +60,7 @@ bench: install
 
 # Extract UI strings, merge them into every catalogue, compile (see docs/translations.md).
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o survey/i18n/catalogues/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -o survey/i18n/catalogues/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching -i survey/i18n/catalogues/messages.pot -d survey/i18n/catalogues
 	$(MAKE) compile-translations
 

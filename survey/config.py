@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,12 @@ def from_environment(instance_path: str) -> dict:
         "SUBMISSION_GRACE_DAYS": int(env.get("SUBMISSION_GRACE_DAYS", "14")),
         # unfinished answers left on a shared tablet are dropped after this long without a tap
         "JOURNEY_IDLE_MINUTES": int(env.get("JOURNEY_IDLE_MINUTES", "60")),
+        # a parent on their own phone may come back to unfinished answers for this long (in their cookie only)
+        "PHONE_JOURNEY_DAYS": int(env.get("PHONE_JOURNEY_DAYS", "14")),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=int(env.get("PHONE_JOURNEY_DAYS", "14"))),
+        # the address phones reach this server at, for links and QR codes (e.g. https://enkat.example.org
+        # or http://192.168.1.20:5000 on the event laptop); empty: the address the staff page was opened at
+        "PUBLIC_URL": env.get("PUBLIC_URL", ""),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         # memory:// is per process; several workers or hosts share redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

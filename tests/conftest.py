@@ -86,7 +86,8 @@ def forms_runner(forms_dir):
 
 @pytest.fixture
 def make_collection(app):
-    """make_collection(slug="summer", form="allkinds", opens_on=..., closes_on=..., ...) -> Collection."""
+    """make_collection(slug="summer", form="allkinds", opens_on=..., closes_on=..., ...) -> Collection;
+    guardians_confirmed=True records a coordinator's confirmation that the guardians agreed."""
     from survey.fieldwork.operations import create_collection
     from survey.i18n import ui_languages
 
@@ -97,7 +98,13 @@ def make_collection(app):
         options.setdefault("activity", "Bästa sommaren 2026")
         options.setdefault("wave", "baseline")
         options.setdefault("guardian_consent", False)
+        confirmed = options.pop("guardians_confirmed", False)
         collection = create_collection(slug, form, ui_languages=ui_languages(), **options)
+        if confirmed:
+            from survey.auth.accounts import create_user
+            from survey.fieldwork.operations import confirm_guardian_consent
+            adult, _password = create_user(f"adult-{slug}", "coordinator", actor_name="test")
+            confirm_guardian_consent(collection, actor=adult)
         db.session.commit()
         return collection
     return make

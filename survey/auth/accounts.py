@@ -124,3 +124,4 @@ def authenticate(username: str, password: str) -> StaffUser | None:
         return None
     record("signin", actor=user, obj=user)
     return user
+

@@ -26,7 +26,8 @@ collections_cli = AppGroup("collections", help="Create and list collections (a q
 @click.option("--languages", help="Comma-separated codes, e.g. sv,en,ar. Defaults to every language offered.")
 @click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), help="First day (YYYY-MM-DD).")
 @click.option("--closes", type=click.DateTime(["%Y-%m-%d"]), help="Last day (YYYY-MM-DD).")
-@click.option("--channel", type=click.Choice(COLLECTION_CHANNELS), default="both", show_default=True)
+@click.option("--channel", type=click.Choice(COLLECTION_CHANNELS),
+              help="tablet, link or both. Default: tablet for children (never a public link), both otherwise.")
 @click.option("--guardian-consent/--no-guardian-consent", default=None,
               help="Ask the coordinator to confirm guardians' consent (default: yes for child and youth).")
 def add(slug, form_id, activity, wave, audience, languages, opens, closes, channel, guardian_consent):

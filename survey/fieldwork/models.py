@@ -40,16 +40,36 @@ class Collection(db.Model):
     closes_on: Mapped[date | None] = mapped_column(db.Date, nullable=True)
     languages: Mapped[list] = mapped_column(db.JSON)
     channel: Mapped[str] = mapped_column(db.String(10))
+    # True: respondents under 15 need an adult's recorded confirmation that guardians agreed
     guardian_consent: Mapped[bool] = mapped_column(default=False)
+    # that confirmation, given by a signed-in coordinator (fieldwork.operations.confirm_guardian_consent)
+    guardians_confirmed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    guardians_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
+    # "close now": new respondents are turned away at once, while answers a tablet queued offline
+    # earlier that day still arrive within the grace period (the dates decide those)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # re-sends of a stored client id with other answers: refused (409), counted so staff see a
     # device whose client ids are not unique, or one that edits answers after sending
     conflicting_resends: Mapped[int] = mapped_column(default=0, server_default="0")
     version: Mapped[QuestionnaireVersion] = relationship()
+    guardians_confirmed_by = relationship("StaffUser")
 
     def state_on(self, day: date) -> CollectionState:
-        """The state on a local calendar day; a collection closes at the end of `closes_on`."""
+        """The state on a local calendar day; a collection closes at the end of `closes_on`, or
+        at once when closed by hand on that day."""
+        if self.closed_at is not None and self.closes_on is not None and day >= self.closes_on:
+            return CollectionState.CLOSED
         return collection_state(self.opens_on, self.closes_on, day)
+
+    @property
+    def guardians_confirmed(self) -> bool:
+        return self.guardians_confirmed_at is not None
+
+    @property
+    def offered_as_link(self) -> bool:
+        """Whether the collection may have a public link, QR code and poster (never for children)."""
+        return "link" in self.response_channels
 
     def accepts(self, answered_on: date, today: date, grace_days: int) -> bool:
         """Whether a response answered on `answered_on` is taken today: while open, and up to

@@ -35,6 +35,8 @@ def init_app(app) -> None:
         if code == SOURCE_LANGUAGE or (CATALOGUES / code / "LC_MESSAGES" / "messages.po").exists()
     ]
 
+    app.add_template_filter(localized_digits, "digits")
+
     @app.context_processor
     def language_context():
         lang = get_locale()
@@ -51,6 +53,12 @@ def ui_languages() -> list[str]:
 
 def language(code: str) -> Language:
     return languages().get(code) or Language(code, code, code, "ltr")
+
+
+def localized_digits(value, lang: str | None = None) -> str:
+    """A number (or text) with the digits of the request's language, for page counts, ranges and
+    progress shown to respondents: `{{ total|digits }}`. Input accepts both digit sets."""
+    return language(lang or get_locale()).localize_digits(value)
 
 
 def add_locale_hint(app, hint: Callable[[], str | None]) -> None:
@@ -97,6 +105,8 @@ def answer_message(error: AnswerError) -> str:
     params = error.params
     if code in ("too_small", "too_large") and params.get("min") is not None and params.get("max") is not None:
         code = "range"
+    params = {key: localized_digits(value) if isinstance(value, (int, float)) else value
+              for key, value in params.items()}
     return str(_MESSAGES.get(code, _MESSAGES["wrong_type"])) % params
 
 

@@ -3,6 +3,10 @@
 One journey at a time, and a new one every time someone starts from the language picker or a
 poster link: a shared tablet never carries one child's answers into the next child's
 questionnaire. A journey left idle expires, for the child who walked away mid-way.
+
+On a parent's own phone (the link channel) the journey lives longer (`link_idle_minutes`), so
+re-opening the link offers to continue where they left off; the answers stay in their own
+cookie, never on the server, until they send them. Tablets never resume: every start is fresh.
 """
 from __future__ import annotations
 
@@ -14,10 +18,13 @@ KEY = "journey"
 
 
 class Journey:
-    def __init__(self, session: MutableMapping, slug: str, idle_minutes: int = 60):
+    def __init__(self, session: MutableMapping, slug: str, idle_minutes: int = 60,
+                 link_idle_minutes: int | None = None):
         self._session = session
         data = session.get(KEY)
         self.data: dict | None = data if isinstance(data, dict) and data.get("slug") == slug else None
+        if self.data and self.data.get("channel") == "link" and link_idle_minutes:
+            idle_minutes = link_idle_minutes
         if self.data and _now() - datetime.fromisoformat(self.data.get("touched", "2000-01-01T00:00:00+00:00")) \
                 > timedelta(minutes=idle_minutes):
             self.end()
@@ -36,7 +43,25 @@ class Journey:
         """Start afresh: whatever an earlier respondent left unfinished is dropped, never inherited."""
         self.data = {"slug": slug, "lang": lang, "version": version_id, "channel": channel,
                      "cid": uuid.uuid4().hex, "consent": False, "started": None, "answers": {}}
+        # a phone keeps its cookie when the browser closes; a shared tablet's ends with the browser
+        if hasattr(self._session, "permanent"):
+            self._session.permanent = channel == "link"
         self._save()
+
+    @property
+    def resumable(self) -> bool:
+        """Whether re-opening the link offers "continue where you left off" (phones only)."""
+        return self.exists and self.data.get("channel") == "link" and bool(self.data.get("consent"))
+
+    def set_age_band(self, band: str) -> None:
+        self.data["age_band"] = band
+        self._save()
+
+    def visit(self, number: int) -> None:
+        """Remember the page shown last, where "continue" leads back to."""
+        if self.data.get("at") != number:
+            self.data["at"] = number
+            self._save()
 
     def consent(self) -> None:
         self.data["consent"] = True
@@ -51,6 +76,8 @@ class Journey:
 
     def end(self) -> None:
         self._session.pop(KEY, None)
+        if hasattr(self._session, "permanent"):
+            self._session.permanent = False
         self.data = None
 
     @property

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from ..auth.permissions import Permission, requires
 from ..clock import local_today
 from ..extensions import db
+from ..fieldwork.consent import AgeBand, ConsentStep, consent_step
 from ..fieldwork.models import CollectionState
 from ..fieldwork.snapshots import collection_view as by_slug
 from ..i18n import answer_message, language, ui_languages
@@ -48,8 +49,13 @@ def _open_collection(slug: str):
     return collection
 
 
+def _journey_in_session(slug: str) -> Journey:
+    return Journey(session, slug, current_app.config["JOURNEY_IDLE_MINUTES"],
+                   link_idle_minutes=current_app.config["PHONE_JOURNEY_DAYS"] * 24 * 60)
+
+
 def _journey(collection, need_consent: bool = True) -> Journey | None:
-    journey = Journey(session, collection.slug, current_app.config["JOURNEY_IDLE_MINUTES"])
+    journey = _journey_in_session(collection.slug)
     if not journey.exists or journey["version"] != collection.questionnaire_version_id:
         return None
     if need_consent and not journey["consent"]:
@@ -62,37 +68,71 @@ def _journey(collection, need_consent: bool = True) -> Journey | None:
 @requires(Permission.PUBLIC)
 def start(slug):
     collection = _open_collection(slug)
+    journey = _journey_in_session(slug)
+    if journey.resumable and journey["version"] == collection.questionnaire_version_id:
+        # the same phone re-opens the link: continue, or start again (never on a tablet)
+        g.lang = journey.lang
+        return render_template("respond/resume.html", collection=collection, form=FlaskForm(),
+                               page_number=journey.data.get("at") or 1)
+    allowed = collection.response_channels
+    channel = request.args.get("via") if request.args.get("via") in allowed else allowed[-1]
     lang = request.args.get("lang")
+    if lang not in collection.languages and channel == "link" and not request.args.get("choose"):
+        # a phone: the browser's language, when offered; the consent page has a visible switch
+        lang = request.accept_languages.best_match(collection.languages)
     if lang in collection.languages:
-        allowed = collection.response_channels
-        channel = request.args.get("via") if request.args.get("via") in allowed else allowed[-1]
-        Journey(session, slug).begin(slug, lang, collection.questionnaire_version_id, channel)
+        journey.begin(slug, lang, collection.questionnaire_version_id, channel)
         return redirect(url_for("respond.consent", slug=slug))
     languages = [language(code) for code in collection.languages]
     return render_template("respond/languages.html", collection=collection, languages=languages)
 
 
+@bp.post("/s/<slug>/restart")
+@requires(Permission.PUBLIC)
+def restart(slug):
+    """Start again: the unfinished answers in this phone's cookie are dropped."""
+    collection = _open_collection(slug)
+    journey = _journey_in_session(slug)
+    lang = journey.lang if journey.exists else None
+    if FlaskForm().validate_on_submit():
+        journey.end()
+    return redirect(url_for("respond.start", slug=collection.slug, lang=lang))
+
+
 @bp.route("/s/<slug>/consent", methods=["GET", "POST"])
 @requires(Permission.PUBLIC)
 def consent(slug):
+    """The age band (youth), then the respondent's own yes or no. Guardians' agreement is never
+    asked here: a signed-in adult records it on the staff pages before children can start."""
     collection = _open_collection(slug)
     journey = _journey(collection, need_consent=False)
     if journey is None:
         return redirect(url_for("respond.start", slug=slug))
     form = FlaskForm()
-    error = None
-    if form.validate_on_submit():
+    step = consent_step(collection.audience, collection.guardian_consent, collection.guardians_confirmed,
+                        journey.data.get("age_band"))
+    if step is ConsentStep.ASK_AGE_BAND and form.validate_on_submit():
+        band = request.form.get("age_band")
+        if band in tuple(AgeBand):
+            journey.set_age_band(band)
+            return redirect(url_for("respond.consent", slug=slug))
+    if step is ConsentStep.WAIT_FOR_GUARDIANS:
+        lang = journey.lang
+        journey.end()  # nothing is kept, not even the age band
+        g.lang = lang
+        return render_template("respond/ended.html", collection=collection, kind="guardians")
+    if step is ConsentStep.ASK_RESPONDENT and form.validate_on_submit():
         if request.form.get("answer") == "no":
             journey.end()
             return redirect(url_for("respond.declined", slug=slug, lang=g.lang))
-        if collection.guardian_consent and request.form.get("guardians") != "yes":
-            error = _("An adult from the project needs to confirm that the guardians have agreed.")
-        else:
+        if request.form.get("answer") == "yes":
             journey.consent()
             return redirect(url_for("respond.page", slug=slug, number=1))
     definition = collection.version.parsed
+    others = [language(code) for code in collection.languages if code != journey.lang]
     return render_template("respond/consent.html", collection=collection, definition=definition,
-                           form=form, error=error, contact=current_app.config["SURVEY_CONTACT"],
+                           form=form, step=step, other_languages=others if journey["channel"] == "link" else [],
+                           contact=current_app.config["SURVEY_CONTACT"],
                            responsible=current_app.config["SURVEY_RESPONSIBLE"])
 
 
@@ -112,6 +152,7 @@ def page(slug, number):
     earlier = {var: value for var, value in journey.answers.items()
                if var in definition.items and definition.page_of(var) < index}
     items = shown_items(definition.pages[index], earlier)
+    journey.visit(number)
     form = FlaskForm()
     errors, posted = {}, None
     if form.validate_on_submit():

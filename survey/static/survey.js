@@ -15,3 +15,7 @@ document.addEventListener("change", function (event) {
     label.classList.toggle("is-checked", label.querySelector("input").checked);
   });
 });
+// The poster's "Print" button.
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});

@@ -15,12 +15,22 @@ MATRIX = {
     "static": ALL,
     "health.healthz": ALL,
     "respond.start": ALL, "respond.consent": ALL, "respond.page": ALL, "respond.thanks": ALL,
-    "respond.stop": ALL, "respond.declined": ALL,
+    "respond.stop": ALL, "respond.declined": ALL, "respond.restart": ALL,
     "api.collection_detail": ALL, "api.submit_response": ALL, "api.openapi": ALL,
     "api.collection_schema": ALL,
     "auth.login": ALL,
     "auth.home": SIGNED_IN, "auth.logout": SIGNED_IN, "auth.change_password": SIGNED_IN,
     "fieldwork.collections": {"admin", "coordinator", "researcher"},
+    "fieldwork.detail": {"admin", "coordinator", "researcher"},
+    "fieldwork.poster": {"admin", "coordinator", "researcher"},
+    "fieldwork.qr_svg": {"admin", "coordinator", "researcher"},
+    "fieldwork.qr_png": {"admin", "coordinator", "researcher"},
+    "fieldwork.preview": {"admin", "coordinator", "researcher"},
+    "fieldwork.create": {"admin", "coordinator"},
+    "fieldwork.open_": {"admin", "coordinator"},
+    "fieldwork.close": {"admin", "coordinator"},
+    "fieldwork.dates": {"admin", "coordinator"},
+    "auth.users": {"admin"}, "auth.add_user": {"admin"}, "auth.set_role": {"admin"}, "auth.disable": {"admin"},
 }
 
 
@@ -55,7 +65,7 @@ def test_a_route_without_a_declaration_is_refused_not_open(app, client):
 
 
 def url_for_rule(rule, slug: str) -> str:
-    values = {"slug": slug, "number": 1, "filename": "survey.css"}
+    values = {"slug": slug, "number": 1, "filename": "survey.css", "user_id": 1}
     return rule.build({k: values[k] for k in rule.arguments})[1]
 
 

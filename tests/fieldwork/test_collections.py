@@ -45,7 +45,7 @@ def test_collections_add_creates_an_open_collection(runner, app):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["Bad Slug"], "is not a usable slug"),
+    (["Bad Slug"], "is not a usable link name"),
     (["ok-slug", "--form", "nosuch"], "no questionnaire 'nosuch' is loaded"),
     (["ok-slug", "--languages", "sv,de"], "de: not offered"),
     (["ok-slug", "--opens", "2026-08-01", "--closes", "2026-07-01"], "closing date is before the opening date"),

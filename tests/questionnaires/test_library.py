@@ -143,6 +143,36 @@ def test_every_scale_item_exists_and_reverse_items_are_in_the_scale(path):
         assert 1 <= scale.min_answered <= len(scale.items)
 
 
+def skippable_scale_items(d: Definition) -> list[str]:
+    """Scale items hidden by a gate that an optional, unanswered item closes: leaving that item
+    empty makes every comparison false (see conditions.py), so the whole scale vanishes unseen."""
+    from survey.questionnaires.conditions import referenced_vars
+    found = []
+    for scale in d.scales:
+        for var in scale.items:
+            page = d.pages[d.page_of(var)]
+            for condition in (page.show_if, d.items[var].show_if):
+                for gate, op, operand in referenced_vars(condition):
+                    opens_when_empty = op == "answered" and operand is False
+                    if gate in d.items and not d.items[gate].required and not opens_when_empty:
+                        found.append(f"scale {scale.id}: {var} is skipped when the optional {gate} is left empty")
+    return found
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_no_scale_is_skipped_by_leaving_an_optional_item_empty(path):
+    skipped = skippable_scale_items(definition(path))
+    assert not skipped, "make the gate an explicit, required question:\n" + "\n".join(sorted(set(skipped)))
+
+
+def test_the_skip_check_finds_an_optional_gate():
+    d = named("parent")
+    data = {**d.data, "pages": [dict(p) for p in d.data["pages"]]}
+    for page in data["pages"]:
+        page["items"] = [{k: v for k, v in item.items() if k != "required"} for item in page["items"]]
+    assert any("optional has_children" in line for line in skippable_scale_items(Definition(data)))
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_every_scale_range_is_what_its_extreme_answers_score(path):
     """All-best answers score the top of the declared range, all-worst the bottom: this catches a
