@@ -8,6 +8,7 @@ collection loads the model instead.
 """
 from __future__ import annotations
 
+from types import FunctionType, MethodType
 from typing import Any, Mapping
 
 from sqlalchemy import select, text
@@ -53,15 +54,15 @@ class CollectionView:
         self.version = VersionView(row["questionnaire_version_id"], row["version_number"], row["version_content_hash"])
 
     def __getattr__(self, name: str) -> Any:
-        try:
+        if name in self._row:
             return self._row[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    # the model's own rules, not a copy of them
-    state_on = Collection.state_on
-    accepts = Collection.accepts
-    response_channels = Collection.response_channels
+        # the model's own rules (state_on, accepts, response_channels...), run on this row: never a copy
+        rule = Collection.__dict__.get(name)
+        if isinstance(rule, property):
+            return rule.fget(self)
+        if isinstance(rule, FunctionType):
+            return MethodType(rule, self)
+        raise AttributeError(name)
 
 
 def collection_view(slug: str) -> CollectionView | None:

@@ -63,7 +63,7 @@ def test_a_conflicting_resend_is_counted_on_the_collection(make_collection, subm
     assert collection.conflicting_resends == 2
     assert " 2 conflicts" in runner.invoke(args=["collections", "list"]).output
     staff.sign_in("coordinator")
-    row = re.search(r"<tr><td><a href=\"/s/summer\">.*?</tr>", staff.client.get("/staff/collections/").text, re.S)
+    row = re.search(r"<tr><td><a href=\"/staff/collections/summer/\">.*?</tr>", staff.client.get("/staff/collections/").text, re.S)
     assert re.findall(r"<td>(\d+)</td>", row.group(0))[-2:] == ["1", "2"]     # responses, refused re-sends
 
 

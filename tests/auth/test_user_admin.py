@@ -49,7 +49,7 @@ def test_changing_a_role_ends_the_accounts_sessions(app, client, staff):
     client.post(f"/staff/users/{find_user('amina').id}/role", data={"role": "partner"})
     assert find_user("amina").role == "partner"
     assert "/staff/login" in theirs.get("/staff/").location
-    assert audited("user.change_role")[-1].detail == "coordinator -> partner"
+    assert audited("user.role")[-1].detail == "coordinator -> partner"
 
 
 def test_disabling_signs_the_account_out_and_keeps_it_out(app, client, staff):

@@ -31,10 +31,16 @@ def valid_form_input(definition):
 
 
 @pytest.fixture(params=["allkinds", "demo"])
-def questionnaire(request, make_collection):
+def questionnaire(request, make_collection, staff):
+    from survey.fieldwork.operations import confirm_guardian_consent
     if request.param == "demo":
         load_fixture_form("demo", PROJECT_FORMS)
-    return make_collection(slug=f"walk-{request.param}", form=request.param, guardian_consent=True, audience="child")
+    collection = make_collection(slug=f"walk-{request.param}", form=request.param, guardian_consent=True,
+                                 audience="child")
+    # a children's collection takes answers once a coordinator has confirmed the guardians' consent
+    confirm_guardian_consent(collection, actor=staff.create("coordinator-walk", "coordinator"))
+    db.session.commit()
+    return collection
 
 
 @pytest.fixture
