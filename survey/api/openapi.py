@@ -43,6 +43,8 @@ def openapi_document() -> dict:
                 "responses": {"201": _json("Stored", "Stored for the first time."),
                               "200": _json("Stored", "Already stored earlier under this client_id; nothing changed."),
                               "404": _json("Error", "No such collection."),
+                              "409": _json("Error", "Other answers were stored earlier under this client_id; "
+                                                    "nothing changed. Keep the record aside, do not re-send it."),
                               "410": _json("Error", "Closed or not yet open."),
                               "413": _json("Error", "Body too large."),
                               "422": _json("Error", "Invalid envelope or answers; nothing was stored.")}}},
@@ -62,7 +64,13 @@ def openapi_document() -> dict:
                                                 "closing is accepted within the grace period. A time from a "
                                                 "clearly wrong device clock (before 2020 or in the future) "
                                                 "counts as unknown: the time of receipt is used."},
-                "channel": {"enum": ["tablet", "link"]}}},
+                "channel": {"enum": ["tablet", "link"]},
+                "questionnaire_version": {"type": "integer", "minimum": 1,
+                                          "description": "The questionnaire version the answers were given to "
+                                                         "(questionnaire_version of the collection when the "
+                                                         "respondent started). Answers are checked against, and "
+                                                         "stored under, that version, so a queue outlives a new "
+                                                         "version. Default: the collection's current version."}}},
             "Stored": {"type": "object", "properties": {"client_id": {"type": "string"}, "stored": {"type": "boolean"},
                                                         "message": {"type": "string"}}},
             "Collection": {"type": "object", "properties": {

@@ -65,3 +65,14 @@ def create_collection(slug: str, form_id: str, *, activity: str, wave: str, ui_l
            detail=f"{form_id} v{version.number}, {audience}, {wave}, {opens_on or '-'}..{closes_on or '-'}, "
                   f"{','.join(languages)}, {channel}")
     return collection
+
+
+def confirm_guardian_consent(collection: Collection, *, actor) -> None:
+    """Record a coordinator's confirmation that the guardians of the children answering have agreed.
+
+    Minimal version (the coordinator branch owns the full one): the audit record is the
+    confirmation, with who and when.
+    """
+    record("collection.guardians_confirmed", actor=actor, obj=collection,
+           detail="the coordinator confirmed that guardians have agreed")
+    db.session.flush()
