@@ -18,6 +18,8 @@ def item_checks(item: Item, definition: Definition) -> dict:
             checks[key] = described[key]
     if "integer" in described:
         checks["number"] = True
+    if "min_age" in described:
+        checks["year"] = True   # its range is worded as years
     return checks
 
 

@@ -35,17 +35,20 @@ def start(slug):
     form = StartKioskForm(idle_seconds=current_app.config["KIOSK_IDLE_SECONDS"])
     error = None
     if form.validate_on_submit():
-        try:
-            kiosk, _token = start_kiosk(collection, form.pin.data, idle_seconds=form.idle_seconds.data,
-                                        guardians_confirmed=form.guardians.data, actor=current_user,
-                                        now=utcnow(), on_this_device=True)
-        except KioskError as problem:
-            error = str(problem)
+        if collection.guardian_consent and not form.guardians.data:
+            error = _("Confirm that the guardians of the children who answer have agreed.")
         else:
-            db.session.commit()
-            # The tablet goes to children now: the coordinator is signed out of it, the kiosk is not.
-            logout_user()
-            return remember(redirect(url_for("kiosk.picker", slug=slug)), kiosk)
+            try:
+                kiosk, _token = start_kiosk(collection, form.pin.data, idle_seconds=form.idle_seconds.data,
+                                            guardians_confirmed=form.guardians.data, actor=current_user,
+                                            now=utcnow(), on_this_device=True)
+            except KioskError as problem:
+                error = str(problem)
+            else:
+                db.session.commit()
+                # The tablet goes to children now: the coordinator is signed out of it, the kiosk is not.
+                logout_user()
+                return remember(redirect(url_for("kiosk.picker", slug=slug)), kiosk)
     return render_template("kiosk/start.html", collection=collection, form=form, error=error)
 
 
@@ -76,7 +79,8 @@ def picker(slug):
     collection = kiosk.collection
     return _no_store(render_template(
         "kiosk/picker.html", collection=collection, kiosk=kiosk, version=collection.version.number,
-        languages=[language(code) for code in collection.languages], cache_version=_cache_version(kiosk)))
+        languages=[language(code) for code in collection.languages], cache_version=_cache_version(kiosk),
+        asset=_asset_url))
 
 
 @bp.get("/kiosk/<slug>/v<int:number>/<lang>")
@@ -92,7 +96,7 @@ def questionnaire(slug, number, lang):
     return _no_store(render_template(
         "kiosk/questionnaire.html", collection=collection, kiosk=kiosk, definition=definition, lang=lang,
         checks=checks, messages=message_templates(answer_message), version=number,
-        thanks_seconds=current_app.config["KIOSK_THANKS_SECONDS"],
+        thanks_seconds=current_app.config["KIOSK_THANKS_SECONDS"], asset=_asset_url,
         contact=current_app.config["SURVEY_CONTACT"], responsible=current_app.config["SURVEY_RESPONSIBLE"]))
 
 
@@ -131,8 +135,10 @@ def worker(slug):
 def end(slug):
     kiosk = this_kiosk(slug)
     payload = request.get_json(silent=True) or {}
-    if kiosk is None or not end_kiosk(kiosk, str(payload.get("pin", "")), utcnow()):
-        return jsonify(error="wrong_pin", message=_("Wrong PIN.")), 403
+    if kiosk is None:
+        return jsonify(error="not_a_kiosk", message=_("This tablet is not a kiosk for this survey.")), 410
+    if not end_kiosk(kiosk, str(payload.get("pin", "")), utcnow()):
+        return jsonify(error="wrong_pin", message=_("Wrong PIN.")), 422
     db.session.commit()
     return forget(jsonify(ended=True, next=url_for("auth.login")))
 
