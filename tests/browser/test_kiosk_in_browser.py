@@ -1,0 +1,243 @@
+"""A shared tablet as a kiosk, in a real browser: one respondent after another with nothing left
+behind, the inactivity reset, a whole offline run with a durable queue, accessibility checks."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from survey import create_app
+from survey.auth.accounts import create_user
+from survey.clock import utcnow
+from survey.extensions import db
+from survey.fieldwork.operations import create_collection
+from survey.i18n import ui_languages
+from survey.kiosk.operations import start_kiosk
+from survey.models import Response
+
+from factories import load_fixture_form
+from kiosk_helpers import answer_one_respondent, keep_screenshot, serious_violations, visible
+
+ROOT = Path(__file__).resolve().parents[2]
+VECTORS = ROOT / "tests" / "kiosk" / "condition_vectors.json"
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory):
+    """The live server's app, with a short thank-you screen so that tests move on quickly."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('kiosk') / 'survey.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SURVEY_CONTACT": "enkat@example.org",
+                      "KIOSK_THANKS_SECONDS": 1})
+    with app.app_context():
+        from flask_migrate import upgrade
+        upgrade()
+        load_fixture_form("allkinds")
+        create_user("kim", "coordinator", actor_name="test")
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def kiosk(live_app, live_server):
+    """kiosk(idle_seconds=90) -> (one-time link, slug): a kiosk for a fresh collection."""
+    def make(idle_seconds: int = 90):
+        with live_app.app_context():
+            slug = f"festival-{os.urandom(3).hex()}"
+            collection = create_collection(slug, "allkinds", activity="Eid-fest 2026", wave="event",
+                                           ui_languages=ui_languages(), guardian_consent=False, audience="youth")
+            from survey.models import StaffUser
+            kim = db.session.scalar(select(StaffUser).where(StaffUser.username == "kim"))
+            made, token = start_kiosk(collection, "4711", idle_seconds=90, guardians_confirmed=False, actor=kim,
+                                      now=utcnow(), on_this_device=False)
+            made.idle_seconds = idle_seconds   # shorter than a coordinator may choose, for the test's sake
+            db.session.commit()
+        return f"{live_server}/kiosk/open/{token}", slug
+    return make
+
+
+def stored(live_app, slug):
+    with live_app.app_context():
+        from survey.models import Collection
+        rows = db.session.execute(select(Response.client_id, Response.answers).join(Collection)
+                                  .where(Collection.slug == slug)).all()
+        db.session.remove()
+        return rows
+
+
+def open_kiosk(page, link):
+    page.goto(link)
+    page.locator(".kiosk-root[data-offline=ready]").wait_for(timeout=20_000)
+
+
+def traces_of(page, text: str) -> dict:
+    """Everywhere a respondent's words could stay behind in the browser."""
+    return page.evaluate("""async (text) => {
+      const fields = [...document.querySelectorAll('input, textarea')];
+      const cached = [];
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+          const body = await (await cache.match(request)).text();
+          if (body.includes(text)) cached.push(request.url);
+        }
+      }
+      return {
+        filled: fields.filter(f => (f.type === 'radio' || f.type === 'checkbox') ? f.checked : f.value !== '').length,
+        in_page: document.documentElement.innerHTML.includes(text),
+        local: localStorage.length, session: sessionStorage.length, cookies: document.cookie,
+        cached: cached, history: history.length,
+      };
+    }""", text)
+
+
+def test_three_respondents_in_a_row_see_nothing_of_the_one_before(tablet, kiosk, live_app, tmp_path):
+    page = tablet
+    link, slug = kiosk()
+    open_kiosk(page, link)
+    history = page.evaluate("history.length")
+    wishes = ["Fler fotbollsplaner", "Längre öppettider", "Mer musik"]
+    for number, wish in enumerate(wishes):
+        if number:
+            # the next respondent starts where the one before left: nothing of theirs anywhere
+            page.get_by_role("link", name="Svenska").click()
+            visible(page, "[data-action=start]").click()
+            left = traces_of(page, wishes[number - 1])
+            assert left == {"filled": 0, "in_page": False, "local": 0, "session": 0, "cookies": "",
+                            "cached": [], "history": history}, left
+            # Back and Forward lead away from the kiosk and to a fresh page, never to an earlier respondent
+            page.go_back()
+            assert wishes[number - 1] not in page.content()
+            page.go_forward()
+            page.locator(".kiosk-root").wait_for()
+            assert traces_of(page, wishes[number - 1])["filled"] == 0
+            visible(page, "[data-action=decline]").click()
+            visible(page, "[data-action=restart]").click()
+            page.locator("[data-kiosk=picker]").wait_for()
+        answer_one_respondent(page, wish=wish, face=number, thanks_seconds=3 if number == 0 else None)
+        if number == 0:
+            keep_screenshot(page, "kiosk-thanks-tablet.png", tmp_path)
+        page.locator("[data-kiosk=picker]").wait_for()   # back to the picker by itself
+        assert page.evaluate("history.length") == history
+    page.wait_for_function("() => !document.querySelector('[data-queue]') || "
+                           "document.querySelector('[data-queue]').hidden", timeout=20_000)
+    rows = stored(live_app, slug)
+    assert sorted(answers["wish"] for _id, answers in rows) == sorted(wishes)
+
+
+def test_an_idle_respondent_is_warned_then_dropped(tablet, kiosk, live_app):
+    page = tablet
+    link, slug = kiosk(idle_seconds=4)
+    open_kiosk(page, link)
+    page.get_by_role("link", name="Svenska").click()
+    visible(page, "[data-action=start]").click()
+    visible(page, "input[name=birth_year]").fill("2010")
+    page.locator("dialog.still-there[open]").wait_for(timeout=6_000)   # "Are you still there?"
+    assert "/v1/sv" in page.url                                           # a warning first, not yet a reset
+    page.locator("[data-kiosk=picker]").wait_for(timeout=6_000)
+    page.get_by_role("link", name="Svenska").click()
+    visible(page, "[data-action=start]").click()
+    assert visible(page, "input[name=birth_year]").input_value() == ""
+    assert stored(live_app, slug) == []
+
+
+def test_offline_run_queues_five_and_each_arrives_exactly_once(tablet, kiosk, live_app, tmp_path):
+    page = tablet
+    context = page.context
+    link, slug = kiosk()
+    open_kiosk(page, link)
+
+    # The Wi-Fi drops: the page goes offline and every request the worker would make fails too.
+    context.set_offline(True)
+    context.route("**/*", lambda route: route.abort())
+    for number in range(5):
+        answer_one_respondent(page, wish=f"Önskan nummer {number + 1}", face=number % 4)
+        page.locator("[data-kiosk=picker]").wait_for()
+    queue = page.locator("[data-queue]")
+    assert queue.get_attribute("data-count") == "5"
+    keep_screenshot(page, "kiosk-queue-tablet.png", tmp_path)
+
+    page.reload()   # offline: the worker serves the kiosk, the outbox is still there
+    page.locator("[data-kiosk=picker]").wait_for()
+    page.wait_for_function("() => document.querySelector('[data-queue]').dataset.count === '5'")
+    assert stored(live_app, slug) == []
+
+    # The network returns; the first send reaches the server, which stores it, but the answer is lost.
+    statuses: dict[str, list[int]] = {}
+
+    def cut_the_first_reply(route):
+        client_id = json.loads(route.request.post_data)["client_id"]
+        reply = route.fetch()
+        statuses.setdefault(client_id, []).append(reply.status)
+        if len(statuses) == 1 and len(statuses[client_id]) == 1:
+            route.abort()
+        else:
+            route.fulfill(response=reply)
+
+    context.unroute("**/*")
+    context.route("**/api/v1/collections/*/responses", cut_the_first_reply)
+    context.set_offline(False)
+    page.wait_for_function("() => document.querySelector('[data-queue]').hidden", timeout=30_000)
+
+    rows = stored(live_app, slug)
+    assert len(rows) == 5 and len({client_id for client_id, _answers in rows}) == 5
+    assert sorted(a["wish"] for _id, a in rows) == [f"Önskan nummer {n}" for n in range(1, 6)]
+    cut = next(iter(statuses))
+    assert statuses[cut] == [201, 200]           # stored once, acknowledged on the re-send
+    assert all(codes == [201] for client_id, codes in statuses.items() if client_id != cut)
+
+
+def test_the_staff_panel_behind_the_pin_shows_storage_and_queue(tablet, kiosk):
+    page = tablet
+    link, _slug = kiosk()
+    open_kiosk(page, link)
+    page.locator("[data-action=staff]").click()
+    page.locator("#kiosk-pin").fill("0000")
+    page.locator("[data-pin-form] button[type=submit]").click()
+    page.locator("[data-pin-error]:not([hidden])").wait_for()
+    page.locator("#kiosk-pin").fill("4711")
+    page.locator("[data-pin-form] button[type=submit]").click()
+    page.locator("[data-panel-status]:not([hidden])").wait_for()
+    page.wait_for_function("() => document.querySelector('[data-fact=persisted]').dataset.value")
+    assert page.locator("[data-fact=queued]").inner_text() == "0"
+    assert page.locator("[data-fact=offline]").inner_text() != ""
+
+
+def test_condition_vectors_give_the_same_results_in_the_browser(tablet):
+    page = tablet
+    page.set_content("<html><body></body></html>")
+    page.add_script_tag(path=str(ROOT / "survey" / "kiosk" / "static" / "conditions.js"))
+    vectors = json.loads(VECTORS.read_text())["vectors"]
+    results = page.evaluate("(vectors) => vectors.map(v => Conditions.evaluate(v.condition, v.answers))", vectors)
+    wrong = [v["why"] for v, got in zip(vectors, results) if got is not v["expected"]]
+    assert not wrong
+
+
+@pytest.fixture
+def axe_tablet(browser):
+    from conftest import TABLET
+    context = browser.new_context(viewport=TABLET, device_scale_factor=1, has_touch=True, is_mobile=True,
+                                  bypass_csp=True)   # axe is injected as a script of the test's own
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_no_serious_accessibility_problems_on_the_kiosks_screens(axe_tablet, kiosk):
+    page = axe_tablet
+    link, _slug = kiosk()
+    open_kiosk(page, link)
+    problems = {"picker": serious_violations(page)}
+    for name in ("Svenska", "العربية"):
+        page.get_by_role("link", name=name).click()
+        visible(page, "[data-action=start]").click()
+        visible(page, "[data-action=next]").click()
+        problems[f"questionnaire {name}"] = serious_violations(page)
+        page.goto(link.split("/kiosk/open/")[0] + f"/kiosk/{_slug}/")
+    answer_one_respondent(page, thanks_seconds=60)
+    problems["thanks"] = serious_violations(page)
+    assert problems == {key: [] for key in problems}, problems
