@@ -39,6 +39,10 @@ test: install-test
 check: install
 	$(FLASK) forms check
 
+# (the bench branch owns this target; the kiosk adds only its one line)
+bench: install
+	$(PY) benchmarks/kiosk_bytes.py
+
 # Extract UI strings, merge them into every catalogue, compile (see docs/translations.md).
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o survey/i18n/catalogues/messages.pot .

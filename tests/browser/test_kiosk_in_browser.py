@@ -190,6 +190,48 @@ def test_offline_run_queues_five_and_each_arrives_exactly_once(tablet, kiosk, li
     assert all(codes == [201] for client_id, codes in statuses.items() if client_id != cut)
 
 
+def outbox_counts(page) -> dict:
+    return page.evaluate("() => Outbox.counts()")
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_a_server_failure_keeps_the_response_queued(tablet, kiosk, status):
+    page = tablet
+    link, _slug = kiosk()
+    open_kiosk(page, link)
+    tries = []
+
+    def fail(route):
+        tries.append(status)
+        route.fulfill(status=status, json={"error": "x", "message": "x"}, headers={"Retry-After": "1"})
+
+    page.context.route("**/api/v1/collections/*/responses", fail)
+    answer_one_respondent(page)
+    page.locator("[data-kiosk=picker]").wait_for()
+    deadline = time.monotonic() + 15
+    while len(tries) < 3 and time.monotonic() < deadline:   # sent, and tried again later
+        page.wait_for_timeout(200)
+    assert len(tries) >= 3
+    assert outbox_counts(page) == {"queued": 1, "held": 0}
+
+
+@pytest.mark.parametrize("status", [409, 410, 422])
+def test_a_refusal_is_kept_aside_for_the_coordinator_never_dropped(tablet, kiosk, status):
+    page = tablet
+    link, _slug = kiosk()
+    open_kiosk(page, link)
+    page.context.route("**/api/v1/collections/*/responses",
+                       lambda route: route.fulfill(status=status, json={"error": "refused", "message": "x"}))
+    answer_one_respondent(page)
+    page.locator("[data-kiosk=picker]").wait_for()
+    page.wait_for_function("async () => (await Outbox.counts()).held === 1")
+    assert outbox_counts(page) == {"queued": 0, "held": 1}
+    page.locator("[data-action=staff]").click()
+    page.locator("#kiosk-pin").fill("4711")
+    page.locator("[data-pin-form] button[type=submit]").click()
+    page.wait_for_function("() => document.querySelector('[data-fact=held]').textContent === '1'")
+
+
 def test_the_staff_panel_behind_the_pin_shows_storage_and_queue(tablet, kiosk):
     page = tablet
     link, _slug = kiosk()
