@@ -53,6 +53,7 @@ def answer_one_respondent(page, lang_name: str = "Svenska", wish: str | None = N
                           thanks_seconds: int | None = None) -> None:
     """From the picker to the thank-you screen with the fewest taps: the two required answers and a wish.
     `thanks_seconds` keeps this one thank-you screen up longer, for a test that looks at it."""
+    page.locator(".kiosk-root[data-kiosk=picker][data-ready]").wait_for()
     page.get_by_role("link", name=lang_name).click()
     visible(page, "[data-action=start]").click()
     visible(page, "[data-action=next]").click()                      # about you: nothing required

@@ -32,6 +32,14 @@ def live_app(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('kiosk') / 'survey.db'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SURVEY_CONTACT": "enkat@example.org",
                       "KIOSK_THANKS_SECONDS": 1})
+
+    @app.after_request
+    def strict_content_security_policy(response):
+        # as strict as the policy the hardening branch adds: the kiosk must run under it unchanged
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "media-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'")
+        return response
     with app.app_context():
         from flask_migrate import upgrade
         upgrade()
@@ -94,6 +102,22 @@ def traces_of(page, text: str) -> dict:
     }""", text)
 
 
+def test_the_kiosk_runs_under_a_strict_content_security_policy(tablet, kiosk):
+    page = tablet
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    link, _slug = kiosk()
+    open_kiosk(page, link)
+    answer_one_respondent(page, wish="Mer tid", thanks_seconds=1)
+    page.locator("[data-kiosk=picker][data-ready]").wait_for()
+    page.locator("[data-action=staff]").click()
+    page.locator("#kiosk-pin").fill("4711")
+    page.locator("[data-pin-form] button[type=submit]").click()
+    page.locator("[data-panel-status]:not([hidden])").wait_for()
+    assert refused == []
+
+
 def test_three_respondents_in_a_row_see_nothing_of_the_one_before(tablet, kiosk, live_app, tmp_path):
     page = tablet
     link, slug = kiosk()
@@ -116,11 +140,11 @@ def test_three_respondents_in_a_row_see_nothing_of_the_one_before(tablet, kiosk,
             assert traces_of(page, wishes[number - 1])["filled"] == 0
             visible(page, "[data-action=decline]").click()
             visible(page, "[data-action=restart]").click()
-            page.locator("[data-kiosk=picker]").wait_for()
+            page.locator("[data-kiosk=picker][data-ready]").wait_for()
         answer_one_respondent(page, wish=wish, face=number, thanks_seconds=3 if number == 0 else None)
         if number == 0:
             keep_screenshot(page, "kiosk-thanks-tablet.png", tmp_path)
-        page.locator("[data-kiosk=picker]").wait_for()   # back to the picker by itself
+        page.locator("[data-kiosk=picker][data-ready]").wait_for()   # back to the picker by itself
         assert page.evaluate("history.length") == history
     page.wait_for_function("() => !document.querySelector('[data-queue]') || "
                            "document.querySelector('[data-queue]').hidden", timeout=20_000)
@@ -137,7 +161,7 @@ def test_an_idle_respondent_is_warned_then_dropped(tablet, kiosk, live_app):
     visible(page, "input[name=birth_year]").fill("2010")
     page.locator("dialog.still-there[open]").wait_for(timeout=6_000)   # "Are you still there?"
     assert "/v1/sv" in page.url                                           # a warning first, not yet a reset
-    page.locator("[data-kiosk=picker]").wait_for(timeout=6_000)
+    page.locator("[data-kiosk=picker][data-ready]").wait_for(timeout=6_000)
     page.get_by_role("link", name="Svenska").click()
     visible(page, "[data-action=start]").click()
     assert visible(page, "input[name=birth_year]").input_value() == ""
@@ -155,13 +179,13 @@ def test_offline_run_queues_five_and_each_arrives_exactly_once(tablet, kiosk, li
     context.route("**/*", lambda route: route.abort())
     for number in range(5):
         answer_one_respondent(page, wish=f"Önskan nummer {number + 1}", face=number % 4)
-        page.locator("[data-kiosk=picker]").wait_for()
+        page.locator("[data-kiosk=picker][data-ready]").wait_for()
     queue = page.locator("[data-queue]")
     assert queue.get_attribute("data-count") == "5"
     keep_screenshot(page, "kiosk-queue-tablet.png", tmp_path)
 
     page.reload()   # offline: the worker serves the kiosk, the outbox is still there
-    page.locator("[data-kiosk=picker]").wait_for()
+    page.locator("[data-kiosk=picker][data-ready]").wait_for()
     page.wait_for_function("() => document.querySelector('[data-queue]').dataset.count === '5'")
     assert stored(live_app, slug) == []
 
@@ -207,7 +231,7 @@ def test_a_server_failure_keeps_the_response_queued(tablet, kiosk, status):
 
     page.context.route("**/api/v1/collections/*/responses", fail)
     answer_one_respondent(page)
-    page.locator("[data-kiosk=picker]").wait_for()
+    page.locator("[data-kiosk=picker][data-ready]").wait_for()
     deadline = time.monotonic() + 15
     while len(tries) < 3 and time.monotonic() < deadline:   # sent, and tried again later
         page.wait_for_timeout(200)
@@ -223,7 +247,7 @@ def test_a_refusal_is_kept_aside_for_the_coordinator_never_dropped(tablet, kiosk
     page.context.route("**/api/v1/collections/*/responses",
                        lambda route: route.fulfill(status=status, json={"error": "refused", "message": "x"}))
     answer_one_respondent(page)
-    page.locator("[data-kiosk=picker]").wait_for()
+    page.locator("[data-kiosk=picker][data-ready]").wait_for()
     page.wait_for_function("async () => (await Outbox.counts()).held === 1")
     assert outbox_counts(page) == {"queued": 0, "held": 1}
     page.locator("[data-action=staff]").click()
@@ -275,6 +299,7 @@ def test_no_serious_accessibility_problems_on_the_kiosks_screens(axe_tablet, kio
     open_kiosk(page, link)
     problems = {"picker": serious_violations(page)}
     for name in ("Svenska", "العربية"):
+        page.locator("[data-kiosk=picker][data-ready]").wait_for()
         page.get_by_role("link", name=name).click()
         visible(page, "[data-action=start]").click()
         visible(page, "[data-action=next]").click()

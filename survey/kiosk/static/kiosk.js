@@ -33,6 +33,7 @@
   });
 
   if (root.dataset.kiosk === "picker") picker(); else questionnaire();
+  root.dataset.ready = "1";
 
   // ================================================================================================
   function picker() {
