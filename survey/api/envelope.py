@@ -68,7 +68,8 @@ def parse_submission(payload: Any, collection: Collection, now: datetime) -> Sub
     version = payload.get("questionnaire_version")
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)
                                 or answered_version(collection, version) is None):
-        raise SubmissionError("unknown_questionnaire_version",
-                              _l("questionnaire_version must be the number of a version of this survey's questionnaire."),
-                              "questionnaire_version")
+        raise SubmissionError(
+            "unknown_questionnaire_version",
+            _l("questionnaire_version must be the number of a version of this survey's questionnaire."),
+            "questionnaire_version")
     return Submission(client_id, language, channel, answers, started_at, submitted_at, version)

@@ -176,8 +176,8 @@ def _cache_version(kiosk) -> str:
     """Changes whenever anything the kiosk caches changes: a new version gets a new cache."""
     collection = kiosk.collection
     facts = [kiosk.id, kiosk.idle_seconds, collection.version.id, collection.version.content_hash,
-             collection.languages, _asset_hashes(),
-             [audio.recordings(collection.version.parsed, lang) for lang in collection.languages], current_app.config["KIOSK_THANKS_SECONDS"],
+             collection.languages, _asset_hashes(), current_app.config["KIOSK_THANKS_SECONDS"],
+             [audio.recordings(collection.version.parsed, lang) for lang in collection.languages],
              _file_hash(Path(current_app.static_folder) / "survey.css"),
              _file_hash(Path(current_app.static_folder) / "survey.js")]
     return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:16]

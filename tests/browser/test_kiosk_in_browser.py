@@ -2,6 +2,7 @@
 behind, the inactivity reset, a whole offline run with a durable queue, accessibility checks."""
 from __future__ import annotations
 
+import copy
 import json
 import os
 import time
@@ -51,11 +52,11 @@ def live_app(tmp_path_factory):
 
 @pytest.fixture
 def kiosk(live_app, live_server):
-    """kiosk(idle_seconds=90) -> (one-time link, slug): a kiosk for a fresh collection."""
-    def make(idle_seconds: int = 90):
+    """kiosk(idle_seconds=90, form="allkinds") -> (one-time link, slug): a kiosk for a fresh collection."""
+    def make(idle_seconds: int = 90, form: str = "allkinds"):
         with live_app.app_context():
             slug = f"festival-{os.urandom(3).hex()}"
-            collection = create_collection(slug, "allkinds", activity="Eid-fest 2026", wave="event",
+            collection = create_collection(slug, form, activity="Eid-fest 2026", wave="event",
                                            ui_languages=ui_languages(), guardian_consent=False, audience="youth")
             from survey.models import StaffUser
             kim = db.session.scalar(select(StaffUser).where(StaffUser.username == "kim"))
@@ -219,6 +220,85 @@ def outbox_counts(page) -> dict:
 
 
 @pytest.mark.parametrize("status", [500, 503, 429])
+def questionnaire_of_its_own(live_app) -> str:
+    """A copy of allkinds under a new id, so that publishing a version of it touches no other test."""
+    from survey.questionnaires.definition import Definition
+    from survey.questionnaires.versions import latest_version, store_definition
+    form_id = f"allkinds{os.urandom(3).hex()}"
+    with live_app.app_context():
+        data = copy.deepcopy(latest_version("allkinds").parsed.data)
+        data["id"] = form_id
+        store_definition(Definition(data))
+        db.session.commit()
+        db.session.remove()
+    return form_id
+
+
+def publish_version_2(live_app, slug):
+    """A new questionnaire version (the `wish` question becomes required), and the collection moves to it.
+    Version 1 has an answer already (from earlier in the event), so the change is a new version."""
+    from survey.models import Collection
+    from survey.questionnaires.definition import Definition
+    from survey.questionnaires.versions import store_definition
+    with live_app.app_context():
+        collection = db.session.scalar(select(Collection).where(Collection.slug == slug))
+        db.session.add(Response(collection=collection, version=collection.version, client_id=f"earlier-{slug}",
+                                language="sv", channel="tablet", answers={}, submitted_at=utcnow()))
+        data = copy.deepcopy(collection.version.parsed.data)
+        data["version"] = "2"
+        for page in data["pages"]:
+            for item in page["items"]:
+                if item["var"] == "wish":
+                    item["required"] = True
+        version = store_definition(Definition(data)).version
+        collection.version = version
+        db.session.commit()
+        number = version.number
+        db.session.remove()
+    return number
+
+
+def test_a_version_published_mid_respondent_keeps_their_answers_and_switches_between_respondents(
+        tablet, kiosk, live_app):
+    page = tablet
+    link, slug = kiosk(form=questionnaire_of_its_own(live_app))
+    open_kiosk(page, link)
+    page.locator(".kiosk-root[data-ready]").wait_for()
+    page.get_by_role("link", name="Svenska").click()
+    visible(page, "[data-action=start]").click()
+    new_number = publish_version_2(live_app, slug)          # while the respondent is answering
+
+    visible(page, "[data-action=next]").click()
+    visible(page, "#item-day_face .option").nth(1).click()
+    visible(page, "[data-action=next]").click()
+    visible(page, "#item-come_back .option").first.click()  # no wish: fine in the version they answer
+    visible(page, "[data-action=next]").click()
+    visible(page, "[data-action=next]").click()
+    page.locator("section[data-step=thanks]:not([hidden])").wait_for()
+
+    # back at the picker, the kiosk caches the new version completely, then switches to it
+    page.wait_for_function(f"() => document.querySelector('a[data-replace]')?.href.includes('/v{new_number}/')",
+                           timeout=20_000)
+    page.locator(".kiosk-root[data-offline=ready]").wait_for(timeout=20_000)
+    page.wait_for_function("() => document.querySelector('[data-queue]').hidden", timeout=20_000)
+    with live_app.app_context():
+        from survey.models import Collection
+        rows = db.session.execute(select(Response.questionnaire_version_id, Response.answers).join(Collection)
+                                  .where(Collection.slug == slug, Response.client_id != f"earlier-{slug}")).all()
+        collection = db.session.scalar(select(Collection).where(Collection.slug == slug))
+        first_version = collection.version.questionnaire.versions[0].id
+        db.session.remove()
+    assert len(rows) == 1 and rows[0][0] == first_version and "wish" not in rows[0][1]
+
+    page.context.set_offline(True)                         # the new version works offline too
+    page.context.route("**/*", lambda route: route.abort())
+    page.reload()
+    page.locator(".kiosk-root[data-ready]").wait_for()
+    page.get_by_role("link", name="Svenska").click()
+    visible(page, "[data-action=start]").click()
+    assert f"/v{new_number}/sv" in page.url
+
+
 def test_a_server_failure_keeps_the_response_queued(tablet, kiosk, status):
     page = tablet
     link, _slug = kiosk()
