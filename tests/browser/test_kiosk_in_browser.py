@@ -82,6 +82,11 @@ def open_kiosk(page, link):
     page.locator(".kiosk-root[data-offline=ready]").wait_for(timeout=20_000)
 
 
+def wait_until_all_sent(page) -> None:
+    """The queue indicator says 0 (it says nothing until the outbox has been counted)."""
+    page.wait_for_function("() => document.querySelector('[data-queue]').dataset.count === '0'", timeout=30_000)
+
+
 def traces_of(page, text: str) -> dict:
     """Everywhere a respondent's words could stay behind in the browser."""
     return page.evaluate("""async (text) => {
@@ -147,8 +152,7 @@ def test_three_respondents_in_a_row_see_nothing_of_the_one_before(tablet, kiosk,
             keep_screenshot(page, "kiosk-thanks-tablet.png", tmp_path)
         page.locator("[data-kiosk=picker][data-ready]").wait_for()   # back to the picker by itself
         assert page.evaluate("history.length") == history
-    page.wait_for_function("() => !document.querySelector('[data-queue]') || "
-                           "document.querySelector('[data-queue]').hidden", timeout=20_000)
+    wait_until_all_sent(page)
     rows = stored(live_app, slug)
     assert sorted(answers["wish"] for _id, answers in rows) == sorted(wishes)
 
@@ -205,7 +209,7 @@ def test_offline_run_queues_five_and_each_arrives_exactly_once(tablet, kiosk, li
     context.unroute("**/*")
     context.route("**/api/v1/collections/*/responses", cut_the_first_reply)
     context.set_offline(False)
-    page.wait_for_function("() => document.querySelector('[data-queue]').hidden", timeout=30_000)
+    wait_until_all_sent(page)
 
     rows = stored(live_app, slug)
     assert len(rows) == 5 and len({client_id for client_id, _answers in rows}) == 5
@@ -219,7 +223,6 @@ def outbox_counts(page) -> dict:
     return page.evaluate("() => Outbox.counts()")
 
 
-@pytest.mark.parametrize("status", [500, 503, 429])
 def questionnaire_of_its_own(live_app) -> str:
     """A copy of allkinds under a new id, so that publishing a version of it touches no other test."""
     from survey.questionnaires.definition import Definition
@@ -280,7 +283,7 @@ def test_a_version_published_mid_respondent_keeps_their_answers_and_switches_bet
     page.wait_for_function(f"() => document.querySelector('a[data-replace]')?.href.includes('/v{new_number}/')",
                            timeout=20_000)
     page.locator(".kiosk-root[data-offline=ready]").wait_for(timeout=20_000)
-    page.wait_for_function("() => document.querySelector('[data-queue]').hidden", timeout=20_000)
+    wait_until_all_sent(page)
     with live_app.app_context():
         from survey.models import Collection
         rows = db.session.execute(select(Response.questionnaire_version_id, Response.answers).join(Collection)
@@ -299,6 +302,7 @@ def test_a_version_published_mid_respondent_keeps_their_answers_and_switches_bet
     assert f"/v{new_number}/sv" in page.url
 
 
+@pytest.mark.parametrize("status", [500, 503, 429])
 def test_a_server_failure_keeps_the_response_queued(tablet, kiosk, status):
     page = tablet
     link, _slug = kiosk()
@@ -334,6 +338,35 @@ def test_a_refusal_is_kept_aside_for_the_coordinator_never_dropped(tablet, kiosk
     page.locator("#kiosk-pin").fill("4711")
     page.locator("[data-pin-form] button[type=submit]").click()
     page.wait_for_function("() => document.querySelector('[data-fact=held]').textContent === '1'")
+
+
+def test_a_queued_response_survives_closing_the_browser(browser, kiosk, live_app, live_server, tmp_path):
+    from conftest import CHROMIUM, TABLET
+    link, slug = kiosk()
+    profile = tmp_path / "tablet-profile"
+
+    def launch():
+        context = browser.browser_type.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, viewport=TABLET, has_touch=True, is_mobile=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        context.set_default_timeout(10_000)
+        return context, (context.pages[0] if context.pages else context.new_page())
+
+    context, page = launch()
+    open_kiosk(page, link)
+    context.set_offline(True)
+    context.route("**/*", lambda route: route.abort())
+    answer_one_respondent(page, wish="Kvar efter omstart")
+    page.locator("[data-kiosk=picker][data-ready]").wait_for()
+    assert page.locator("[data-queue]").get_attribute("data-count") == "1"
+    context.close()                                        # the tablet is switched off, still offline
+    assert stored(live_app, slug) == []
+
+    context, page = launch()                               # switched on again, with Wi-Fi
+    page.goto(f"{live_server}/kiosk/{slug}/")
+    wait_until_all_sent(page)
+    assert [answers["wish"] for _id, answers in stored(live_app, slug)] == ["Kvar efter omstart"]
+    context.close()
 
 
 def test_the_staff_panel_behind_the_pin_shows_storage_and_queue(tablet, kiosk):
