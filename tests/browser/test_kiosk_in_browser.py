@@ -385,6 +385,85 @@ def test_the_staff_panel_behind_the_pin_shows_storage_and_queue(tablet, kiosk):
     assert page.locator("[data-fact=offline]").inner_text() != ""
 
 
+def open_staff_panel(page):
+    page.locator("[data-action=staff]").click()
+    page.locator("#kiosk-pin").fill("4711")
+    page.locator("[data-pin-form] button[type=submit]").click()
+    page.locator("[data-panel-status]:not([hidden])").wait_for()
+
+
+def test_leaving_kiosk_mode_with_the_pin_removes_the_worker_and_its_cache(tablet, kiosk):
+    page = tablet
+    link, slug = kiosk()
+    open_kiosk(page, link)
+    open_staff_panel(page)
+    page.locator("[data-action=leave]").click()
+    page.wait_for_url("**/staff/login")
+    left = page.evaluate("""async () => ({
+      workers: (await navigator.serviceWorker.getRegistrations()).length,
+      caches: (await caches.keys()).filter(name => name.startsWith('kiosk ')).length})""")
+    assert left == {"workers": 0, "caches": 0}
+    page.goto(link.split("/kiosk/open/")[0] + f"/kiosk/{slug}/")
+    assert f"/s/{slug}" in page.url                          # no kiosk any more: the ordinary survey
+
+
+def test_kiosk_mode_is_not_left_while_answers_wait_to_be_sent(tablet, kiosk):
+    page = tablet
+    link, _slug = kiosk()
+    open_kiosk(page, link)
+    page.context.route("**/api/v1/collections/*/responses", lambda route: route.abort())
+    answer_one_respondent(page)
+    page.locator("[data-kiosk=picker][data-ready]").wait_for()
+    open_staff_panel(page)
+    page.locator("[data-action=leave]").click()
+    page.locator("[data-leave-error]:not([hidden])").wait_for()
+    assert "/kiosk/" in page.url and page.evaluate("() => Outbox.counts()") == {"queued": 1, "held": 0}
+
+
+def test_the_larger_text_switch_enlarges_the_text_for_this_respondent_only(tablet, kiosk):
+    page = tablet
+    link, _slug = kiosk()
+    open_kiosk(page, link)
+    page.get_by_role("link", name="Svenska").click()
+    switch = page.locator("[data-action=larger-text]")
+    before = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    switch.click()
+    after = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert after > before and switch.get_attribute("aria-pressed") == "true"
+    visible(page, "[data-action=decline]").click()
+    visible(page, "[data-action=restart]").click()
+    page.locator("[data-kiosk=picker][data-ready]").wait_for()
+    page.get_by_role("link", name="Svenska").click()
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") == before
+
+
+def test_recorded_somali_audio_is_offered_and_plays_offline(tablet, kiosk, live_app):
+    from survey.i18n import languages
+    from survey.paths import forms_dir
+    from survey.questionnaires.loader import load_file
+    from survey.questionnaires.versions import store_definition
+    with live_app.app_context():
+        store_definition(load_file(forms_dir() / "demo.yaml", languages()).definition)   # forms/audio/demo/so/
+        db.session.commit()
+    page = tablet
+    link, _slug = kiosk(form="demo")
+    open_kiosk(page, link)
+    page.context.set_offline(True)
+    page.context.route("**/*", lambda route: route.abort())
+    page.get_by_role("link", name="Soomaali").click()
+    visible(page, "[data-action=start]").click()
+    visible(page, "[data-action=next]").click()
+    speakers = visible(page, "#item-day_face button.speak")
+    assert speakers.count() == 5                             # the question and its four faces
+    assert all(speakers.nth(i).is_visible() for i in range(5))
+    speakers.first.click()
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some(e => e.name.includes('/audio/demo/so/day_face.ogg'))")
+    # Swedish has no recording here and headless Chromium no voice: no button at all
+    assert page.evaluate("() => speechSynthesis.getVoices().length") == 0
+    assert visible(page, "#item-can_solve button.speak:visible").count() == 0
+
+
 def test_condition_vectors_give_the_same_results_in_the_browser(tablet):
     page = tablet
     page.set_content("<html><body></body></html>")

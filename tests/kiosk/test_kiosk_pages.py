@@ -125,6 +125,7 @@ def test_recorded_audio_follows_the_naming_rule_and_is_cached_for_offline(client
     reply, _page = kiosk_page(client, "so")
     assert 'data-audio="/audio/allkinds/so/birth_year.ogg"' in reply.text
     assert 'data-audio="/audio/allkinds/so/gender.9.mp3"' in reply.text
+    assert reply.text.count("data-audio=") == 2          # nothing for labels without a recording
     urls = client.get("/kiosk/summer/manifest.json").json["urls"]
     assert {"/audio/allkinds/so/birth_year.ogg", "/audio/allkinds/so/gender.9.mp3"} <= set(urls)
     audio = client.get("/audio/allkinds/so/birth_year.ogg")
