@@ -420,6 +420,27 @@ def test_kiosk_mode_is_not_left_while_answers_wait_to_be_sent(tablet, kiosk):
     assert "/kiosk/" in page.url and page.evaluate("() => Outbox.counts()") == {"queued": 1, "held": 0}
 
 
+def test_a_full_tablet_keeps_the_respondent_on_screen_and_says_so(tablet, kiosk):
+    page = tablet
+    link, _slug = kiosk()
+    open_kiosk(page, link)
+    page.add_init_script("""IDBObjectStore.prototype.put = function () {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };""")
+    page.reload()
+    page.locator("[data-kiosk=picker][data-ready]").wait_for()
+    page.get_by_role("link", name="Svenska").click()
+    visible(page, "[data-action=start]").click()
+    visible(page, "[data-action=next]").click()
+    visible(page, "#item-day_face .option").nth(1).click()
+    visible(page, "[data-action=next]").click()
+    visible(page, "#item-come_back .option").first.click()
+    visible(page, "[data-action=next]").click()
+    visible(page, "[data-action=next]").click()                     # Send
+    page.locator("[data-save-error]:not([hidden])").wait_for()
+    assert page.locator("section[data-step=thanks]").is_hidden()
+    assert visible(page, "#item-se_a").count() == 1                 # still on the last page, answers kept
+
+
 def test_the_larger_text_switch_enlarges_the_text_for_this_respondent_only(tablet, kiosk):
     page = tablet
     link, _slug = kiosk()
