@@ -41,6 +41,10 @@ def from_environment(instance_path: str) -> dict:
         "SUBMISSION_GRACE_DAYS": int(env.get("SUBMISSION_GRACE_DAYS", "14")),
         # unfinished answers left on a shared tablet are dropped after this long without a tap
         "JOURNEY_IDLE_MINUTES": int(env.get("JOURNEY_IDLE_MINUTES", "60")),
+        # a kiosk's default inactivity timeout (the coordinator may choose another per kiosk),
+        # and how long its thank-you screen stays before the language picker returns
+        "KIOSK_IDLE_SECONDS": int(env.get("KIOSK_IDLE_SECONDS", "90")),
+        "KIOSK_THANKS_SECONDS": int(env.get("KIOSK_THANKS_SECONDS", "6")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         # memory:// is per process; several workers or hosts share redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -15,5 +15,3 @@ def init_app(app) -> None:
     csrf.exempt(end)
     app.cli.add_command(kiosk_cli)
     app.add_template_global(recording_url, "recording_url")
-    app.config.setdefault("KIOSK_IDLE_SECONDS", 90)
-    app.config.setdefault("KIOSK_THANKS_SECONDS", 6)

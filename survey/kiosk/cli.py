@@ -22,8 +22,8 @@ kiosk_cli = AppGroup("kiosk", help="Turn shared tablets into survey kiosks.")
               help="Your user name: the kiosk, and any guardians' confirmation, is recorded as yours.")
 @click.option("--pin", prompt="PIN for leaving kiosk mode (4 to 8 digits)", hide_input=True,
               confirmation_prompt=True, help="Asked for when left out, without showing it.")
-@click.option("--idle-seconds", type=click.IntRange(*IDLE_LIMITS), default=90, show_default=True,
-              help="Unfinished answers are dropped after this long without a tap.")
+@click.option("--idle-seconds", type=click.IntRange(*IDLE_LIMITS),
+              help="Unfinished answers are dropped after this long without a tap (default: KIOSK_IDLE_SECONDS, 90).")
 @click.option("--guardians-agreed", is_flag=True,
               help="For a children's collection: you confirm that the guardians have agreed.")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
@@ -39,6 +39,7 @@ def start(slug, coordinator, pin, idle_seconds, guardians_agreed, base_url):
     if collection.guardian_consent and not guardians_agreed:
         guardians_agreed = click.confirm("This collection is for children: do you confirm that the guardians "
                                          "of the children who answer have agreed?", default=False)
+    idle_seconds = idle_seconds or current_app.config["KIOSK_IDLE_SECONDS"]
     try:
         _kiosk, token = start_kiosk(collection, pin, idle_seconds=idle_seconds, guardians_confirmed=guardians_agreed,
                                     actor=user, now=utcnow(), on_this_device=False)

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# As in tests/browser/conftest.py (not imported: `conftest` names several modules in this suite).
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+TABLET = {"width": 820, "height": 1180}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 NODE_DIR = Path(__file__).resolve().parent / ".node"     # git-ignored
 AXE = NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"

@@ -21,7 +21,7 @@ from survey.kiosk.operations import start_kiosk
 from survey.models import Response
 
 from factories import load_fixture_form
-from kiosk_helpers import answer_one_respondent, keep_screenshot, serious_violations, visible
+from kiosk_helpers import CHROMIUM, TABLET, answer_one_respondent, keep_screenshot, serious_violations, visible
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "tests" / "kiosk" / "condition_vectors.json"
@@ -341,7 +341,6 @@ def test_a_refusal_is_kept_aside_for_the_coordinator_never_dropped(tablet, kiosk
 
 
 def test_a_queued_response_survives_closing_the_browser(browser, kiosk, live_app, live_server, tmp_path):
-    from conftest import CHROMIUM, TABLET
     link, slug = kiosk()
     profile = tmp_path / "tablet-profile"
 
@@ -497,7 +496,6 @@ def test_condition_vectors_give_the_same_results_in_the_browser(tablet):
 
 @pytest.fixture
 def axe_tablet(browser):
-    from conftest import TABLET
     context = browser.new_context(viewport=TABLET, device_scale_factor=1, has_touch=True, is_mobile=True,
                                   bypass_csp=True)   # axe is injected as a script of the test's own
     page = context.new_page()
