@@ -57,6 +57,7 @@ bench: install
 		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
 		|| echo "bench: wrk is not installed and could not be; the Python load generator is used instead"; }
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+	$(PY) benchmarks/kiosk_bytes.py
 
 # Extract UI strings, merge them into every catalogue, compile (see docs/translations.md).
 translations: $(VENV)/.installed

@@ -60,6 +60,10 @@ def from_environment(instance_path: str) -> dict:
         # the address phones reach this server at, for links and QR codes (e.g. https://enkat.example.org
         # or http://192.168.1.20:5000 on the event laptop); empty: the address the staff page was opened at
         "PUBLIC_URL": env.get("PUBLIC_URL", ""),
+        # a kiosk's default inactivity timeout (the coordinator may choose another per kiosk),
+        # and how long its thank-you screen stays before the language picker returns
+        "KIOSK_IDLE_SECONDS": int(env.get("KIOSK_IDLE_SECONDS", "90")),
+        "KIOSK_THANKS_SECONDS": int(env.get("KIOSK_THANKS_SECONDS", "6")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         # memory:// is per process; several workers or hosts share redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

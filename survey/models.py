@@ -4,8 +4,9 @@ from .auth.models import StaffUser
 from .auth.permissions import ROLES
 from .clock import utcnow
 from .fieldwork.models import AUDIENCES, CHANNELS, COLLECTION_CHANNELS, WAVES, Collection, CollectionState
+from .kiosk.models import Kiosk
 from .questionnaires.models import Questionnaire, QuestionnaireVersion
 from .responses.models import Response
 
 __all__ = ["AUDIENCES", "CHANNELS", "COLLECTION_CHANNELS", "ROLES", "WAVES", "AuditRecord", "Collection",
-           "CollectionState", "Questionnaire", "QuestionnaireVersion", "Response", "StaffUser", "utcnow"]
+           "CollectionState", "Kiosk", "Questionnaire", "QuestionnaireVersion", "Response", "StaffUser", "utcnow"]

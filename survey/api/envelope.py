@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from ..fieldwork.models import Collection
-from ..responses.intake import Submission
+from ..responses.intake import Submission, answered_version
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # RFC 3339 (what the OpenAPI description's date-time means) lets "t", "z" and a leap second "60" in
@@ -76,4 +76,11 @@ def parse_submission(payload: Any, collection: Collection, now: datetime) -> Sub
     submitted_at = _time(payload, "submitted_at", now) or now
     if started_at and started_at > submitted_at:
         started_at = None   # one of the two clocks is wrong: the answers count, the start is unknown
-    return Submission(client_id, language, channel, answers, started_at, submitted_at)
+    version = payload.get("questionnaire_version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)
+                                or answered_version(collection, version) is None):
+        raise SubmissionError(
+            "unknown_questionnaire_version",
+            _l("questionnaire_version must be the number of a version of this survey's questionnaire."),
+            "questionnaire_version")
+    return Submission(client_id, language, channel, answers, started_at, submitted_at, version)

@@ -38,6 +38,13 @@ _STARTED_AT = {**_TIME, "description": "When the respondent started; unknown (nu
                                        "clearly wrong or it is after submitted_at."}
 
 
+_QUESTIONNAIRE_VERSION = {
+    "type": "integer", "minimum": 1,
+    "description": "The questionnaire version the answers were given to (the collection's questionnaire_version "
+                   "when the respondent started). Answers are checked against, and stored under, that version, "
+                   "so an offline queue outlives a new version. Default: the collection's current version."}
+
+
 def submission_schema(collection: Collection) -> dict:
     """A submission to this collection, exactly as the server accepts it (unknown envelope keys are ignored)."""
     return {
@@ -50,6 +57,8 @@ def submission_schema(collection: Collection) -> dict:
             "answers": answers_schema(collection.version.parsed),
             "started_at": _STARTED_AT,
             "submitted_at": _SUBMITTED_AT,
+            # earlier versions are accepted too (a tablet's queue); the schema names the current one
+            "questionnaire_version": {**_QUESTIONNAIRE_VERSION, "enum": [collection.version.number]},
         },
     }
 
@@ -136,7 +145,8 @@ def openapi_document(open_collections: list[Collection] = ()) -> dict:
                                                          "answered. Exact per collection: see schema.json."},
             "started_at": _STARTED_AT,
             "submitted_at": _SUBMITTED_AT,
-            "channel": {"enum": ["tablet", "link"]}}},
+            "channel": {"enum": ["tablet", "link"]},
+            "questionnaire_version": _QUESTIONNAIRE_VERSION}},
         "Stored": {"type": "object", "required": ["client_id", "stored", "message"], "properties": {
             "client_id": {"type": "string"}, "stored": {"type": "boolean"}, "message": {"type": "string"}}},
         "Collection": {"type": "object", "properties": {

@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..clock import local_date, local_today, to_minute
 from ..extensions import db
 from ..fieldwork.models import Collection, CollectionState
+from ..questionnaires.models import QuestionnaireVersion
 from ..questionnaires.answers import check_answers
 from ..questionnaires.errors import AnswerError
 from .models import Response
@@ -36,6 +37,8 @@ class Submission:
     answers: dict[str, Any]
     started_at: datetime | None
     submitted_at: datetime
+    # the version number the respondent answered (an offline queue may outlive a publish); None: current
+    questionnaire_version: int | None = None
 
 
 class Outcome(enum.StrEnum):
@@ -59,20 +62,37 @@ def accept(collection: Collection, submission: Submission, now: datetime, *, tz:
     answered_on = min(local_date(submission.submitted_at, tz), today)
     if not collection.accepts(answered_on, today, grace_days):
         return IntakeResult(Outcome.NOT_OPEN, collection.state_on(today))
-    checked = check_answers(collection.version.parsed, submission.answers)
+    version = answered_version(collection, submission.questionnaire_version) or collection.version
+    checked = check_answers(version.parsed, submission.answers)
     if not checked.ok:
         return IntakeResult(Outcome.INVALID, CollectionState.OPEN, checked.errors)
-    outcome = store_once(collection, submission, checked.answers, now)
+    outcome = store_once(collection, version, submission, checked.answers, now)
     return IntakeResult(outcome, collection.state_on(today))
 
 
-def store_once(collection: Collection, submission: Submission, answers: dict, now: datetime) -> Outcome:
+def answered_version(collection: Collection, number: int | None) -> QuestionnaireVersion | None:
+    """The version of the collection's questionnaire with this number (None when there is none).
+
+    A tablet that queued answers to version 3 sends them after version 4 was published: they are
+    checked against, and stored as answers to, the version the respondent saw.
+    """
+    if number is None:
+        return None
+    if number == collection.version.number:
+        return collection.version
+    return db.session.scalar(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.questionnaire_id == collection.version.questionnaire_id,
+        QuestionnaireVersion.number == number))
+
+
+def store_once(collection: Collection, version: QuestionnaireVersion, submission: Submission, answers: dict,
+               now: datetime) -> Outcome:
     """Insert unless (collection, client id) is stored already; one statement, no race.
 
     The unique constraint decides, so two workers (or two hosts) receiving the same re-send at
     once store it once; ON CONFLICT DO NOTHING keeps the transaction usable either way.
     """
-    values = dict(collection_id=collection.id, questionnaire_version_id=collection.questionnaire_version_id,
+    values = dict(collection_id=collection.id, questionnaire_version_id=version.id,
                   client_id=submission.client_id, language=submission.language, channel=submission.channel,
                   answers=answers,
                   started_at=to_minute(submission.started_at) if submission.started_at else None,
