@@ -6,6 +6,8 @@ from .clock import utcnow
 from .fieldwork.models import AUDIENCES, CHANNELS, COLLECTION_CHANNELS, WAVES, Collection, CollectionState
 from .questionnaires.models import Questionnaire, QuestionnaireVersion
 from .responses.models import Response
+from .results.models import AnswerTally, IndicatorTally, JourneyStart, PartnerScope, PublicResults, ResponseTally
 
 __all__ = ["AUDIENCES", "CHANNELS", "COLLECTION_CHANNELS", "ROLES", "WAVES", "AuditRecord", "Collection",
-           "CollectionState", "Questionnaire", "QuestionnaireVersion", "Response", "StaffUser", "utcnow"]
+           "CollectionState", "AnswerTally", "IndicatorTally", "JourneyStart", "PartnerScope", "PublicResults",
+           "ResponseTally", "Questionnaire", "QuestionnaireVersion", "Response", "StaffUser", "utcnow"]

@@ -16,6 +16,7 @@ from ..i18n import answer_message, language, ui_languages
 from ..questionnaires.answers import check_page, shown_items, visible_page_indexes
 from ..questionnaires.errors import AnswerError
 from ..responses.intake import Outcome, Submission, accept
+from ..results.tallies import count_start
 from .journey import Journey
 
 bp = Blueprint("respond", __name__, template_folder="templates")
@@ -67,6 +68,8 @@ def start(slug):
         allowed = collection.response_channels
         channel = request.args.get("via") if request.args.get("via") in allowed else allowed[-1]
         Journey(session, slug).begin(slug, lang, collection.questionnaire_version_id, channel)
+        count_start(collection, local_today(current_app.config["TIMEZONE"]))
+        db.session.commit()
         return redirect(url_for("respond.consent", slug=slug))
     languages = [language(code) for code in collection.languages]
     return render_template("respond/languages.html", collection=collection, languages=languages)
