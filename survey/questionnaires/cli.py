@@ -38,7 +38,7 @@ def check(files):
     if not files:
         problems += _checked_companions([r.definition for r in results if r.definition])
     if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {sum(1 for r in results if r.problems)} file(s)")
+        raise click.ClickException(f"{len(problems)} problem(s) in {len({p.file for p in problems})} file(s)")
 
 
 # Files beside the questionnaires that refer to them (e.g. the outcome indicators) register a

@@ -6,10 +6,10 @@ def init_app(app) -> None:
     from ..questionnaires.cli import COMPANION_CHECKS
     from .cli import check_indicators, init_cli
     from .presenting import TEMPLATE_GLOBALS
-    from .views import bp, participants
+    from .views import bp, participants, results_link
     app.register_blueprint(bp)
     app.register_blueprint(participants)
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, results_link=results_link)
     if check_indicators not in COMPANION_CHECKS:
         COMPANION_CHECKS.append(check_indicators)
     init_cli(app)

@@ -99,12 +99,12 @@ def report_pdf(year):
 
 
 def _years(collections) -> list[int]:
-    from sqlalchemy import distinct, select
+    from sqlalchemy import select
     from ..extensions import db
     from .models import IndicatorTally
     if not collections:
         return []
-    return sorted(db.session.scalars(select(distinct(IndicatorTally.year)).where(
+    return sorted(db.session.scalars(select(IndicatorTally.year).distinct().where(
         IndicatorTally.collection_id.in_([c.id for c in collections]))), reverse=True)
 
 
@@ -124,6 +124,6 @@ def public_results(slug):
                            threshold=public_rule(current_app.config).threshold)
 
 
-def results_link(collection) -> str | None:
-    """The participants' results page of `collection`, when switched on (for the thank-you page)."""
-    return url_for("participants.public_results", slug=collection.slug) if is_published(collection) else None
+def results_link(collection, lang: str | None = None) -> str | None:
+    """The participants' results page of `collection` in `lang`, when switched on (for the thank-you page)."""
+    return url_for("participants.public_results", slug=collection.slug, lang=lang) if is_published(collection) else None
