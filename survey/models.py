@@ -6,8 +6,9 @@ from .clock import utcnow
 from .fieldwork.models import AUDIENCES, CHANNELS, COLLECTION_CHANNELS, WAVES, Collection, CollectionState
 from .questionnaires.models import Questionnaire, QuestionnaireVersion
 from .responses.models import Response
-from .results.models import AnswerTally, IndicatorTally, JourneyStart, PartnerScope, PublicResults, ResponseTally
+from .results.models import (AnswerTally, IndicatorTally, JourneyStart, PartnerScope, PublicResults, ResponseMix,
+                             ResponseTally)
 
 __all__ = ["AUDIENCES", "CHANNELS", "COLLECTION_CHANNELS", "ROLES", "WAVES", "AuditRecord", "Collection",
            "CollectionState", "AnswerTally", "IndicatorTally", "JourneyStart", "PartnerScope", "PublicResults",
-           "ResponseTally", "Questionnaire", "QuestionnaireVersion", "Response", "StaffUser", "utcnow"]
+           "ResponseMix", "ResponseTally", "Questionnaire", "QuestionnaireVersion", "Response", "StaffUser", "utcnow"]

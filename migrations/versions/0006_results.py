@@ -56,19 +56,25 @@ def upgrade():
     sa.ForeignKeyConstraint(['collection_id'], ['collection.id'], name=op.f('fk_public_results_collection_id_collection'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('collection_id', name=op.f('pk_public_results'))
     )
-    op.create_table('response_tally',
+    op.create_table('response_mix',
     sa.Column('collection_id', sa.Integer(), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('channel', sa.String(length=10), nullable=False),
     sa.Column('responses', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['collection_id'], ['collection.id'], name=op.f('fk_response_tally_collection_id_collection'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('collection_id', 'day', 'language', 'channel', name=op.f('pk_response_tally'))
+    sa.ForeignKeyConstraint(['collection_id'], ['collection.id'], name=op.f('fk_response_mix_collection_id_collection'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('collection_id', 'language', 'channel', name=op.f('pk_response_mix'))
     )
-
+    op.create_table('response_tally',
+    sa.Column('collection_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('responses', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['collection_id'], ['collection.id'], name=op.f('fk_response_tally_collection_id_collection'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('collection_id', 'day', name=op.f('pk_response_tally'))
+    )
 
 def downgrade():
     op.drop_table('response_tally')
+    op.drop_table('response_mix')
     op.drop_table('public_results')
     op.drop_table('partner_scope')
     op.drop_table('journey_start')

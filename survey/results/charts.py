@@ -41,12 +41,14 @@ def interval_chart(bars: list[Bar], *, low: float, high: float, title: str, widt
         offset = (min(max(value, low), high) - low) / span * plot
         return (width - label_width - offset) if rtl else (label_width + offset)
 
-    parts = [_open(width, height, title)]
-    label_x, label_anchor = (width - label_width + 8, "start") if rtl else (label_width - 8, "end")
+    # The chart states its own direction, so "start"/"end" mean the same whatever page holds it:
+    # labels end next to their bar; values start just past the axis's far end.
+    parts = [_open(width, height, title, "rtl" if rtl else "ltr")]
+    label_x = width - label_width + 8 if rtl else label_width - 8
     for index, bar in enumerate(bars):
         y = index * row + 4
         base = y + row / 2 + 4
-        parts.append(f'<text class="chart-label" x="{label_x}" y="{base:.1f}" text-anchor="{label_anchor}" fill="{INK}">'
+        parts.append(f'<text class="chart-label" x="{label_x}" y="{base:.1f}" text-anchor="end" fill="{INK}">'
                      f'{escape(bar.label)}</text>')
         if bar.value is None:
             parts.append(f'<rect class="chart-hidden" x="{min(x(low), x(high))}" y="{y + 3}" width="{plot}" '
@@ -63,8 +65,8 @@ def interval_chart(bars: list[Bar], *, low: float, high: float, title: str, widt
             a, b, mid = x(bar.low), x(bar.high), y + row / 2 - 1
             parts.append(f'<path class="chart-whisker" stroke="{INK}" stroke-width="1.5" fill="none" d="M{a:.1f} {mid - 6}V{mid + 6}M{a:.1f} {mid}H{b:.1f}'
                          f'M{b:.1f} {mid - 6}V{mid + 6}"/>')
-        value_x, anchor = (x(high) - 8, "end") if rtl else (x(high) + 8, "start")
-        parts.append(f'<text class="chart-value" x="{value_x:.1f}" y="{base:.1f}" text-anchor="{anchor}" fill="{INK}">'
+        value_x = x(high) - 8 if rtl else x(high) + 8
+        parts.append(f'<text class="chart-value" x="{value_x:.1f}" y="{base:.1f}" text-anchor="start" fill="{INK}">'
                      f'{escape(bar.text)}</text>')
     axis_y = len(bars) * row + 6
     parts.append(f'<path class="chart-axis" stroke="{INK}" d="M{x(low):.1f} {axis_y}H{x(high):.1f}"/>')
@@ -103,8 +105,8 @@ def column_chart(columns: list[tuple[str, int | None]], *, title: str, hidden_te
     return "".join(parts)
 
 
-def _open(width: int, height: int, title: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+def _open(width: int, height: int, title: str, direction: str = "ltr") -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" direction="{direction}" viewBox="0 0 {width} {height}" '
             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>')
 
 

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..fieldwork.models import WAVES, Collection
 from .disclosure import TOTAL, DisclosureRule, Protected, ProtectedTable
 from .indicators import OUTCOMES, Indicator, IndicatorSet
-from .models import AnswerTally, IndicatorTally, JourneyStart, ResponseTally
+from .models import AnswerTally, IndicatorTally, JourneyStart, ResponseMix, ResponseTally
 from .statistics import Change, Sums
 from .tables import FigureCell, FigureTable, change, distribution, figure_tables
 
@@ -45,27 +45,31 @@ class ResponseFigures:
 def response_figures(rule: DisclosureRule, collections: list[Collection], today: date) -> ResponseFigures:
     ids = [c.id for c in collections]
     by_language, by_channel = defaultdict(dict), defaultdict(dict)
-    on_day: dict[int, int] = defaultdict(int)
-    per_day: dict[date, int] = defaultdict(int)
+    on_day: dict[int, int] = {}
+    per_day: dict[date, int] = {}
+    started: dict[int, int] = {}
     if ids:
-        rows = db.session.execute(select(ResponseTally.collection_id, ResponseTally.day, ResponseTally.language,
-                                         ResponseTally.channel, ResponseTally.responses)
-                                  .where(ResponseTally.collection_id.in_(ids)))
-        for collection_id, day, language, channel, n in rows:
+        for collection_id, language, channel, n in db.session.execute(
+                select(ResponseMix.collection_id, ResponseMix.language, ResponseMix.channel, ResponseMix.responses)
+                .where(ResponseMix.collection_id.in_(ids))):
             by_language[collection_id][language] = by_language[collection_id].get(language, 0) + n
             by_channel[collection_id][channel] = by_channel[collection_id].get(channel, 0) + n
-            per_day[day] += n
-            if day == today:
-                on_day[collection_id] += n
+        mine = ResponseTally.collection_id.in_(ids)
+        total = func.sum(ResponseTally.responses)
+        on_day = {c: int(n) for c, n in db.session.execute(
+            select(ResponseTally.collection_id, total).where(mine, ResponseTally.day == today)
+            .group_by(ResponseTally.collection_id))}
+        per_day = {day: int(n) for day, n in db.session.execute(
+            select(ResponseTally.day, total).where(mine).group_by(ResponseTally.day))}
+        started = {c: int(n) for c, n in db.session.execute(
+            select(JourneyStart.collection_id, func.sum(JourneyStart.started))
+            .where(JourneyStart.collection_id.in_(ids)).group_by(JourneyStart.collection_id))}
     languages = rule.protect_table({c: dict(by_language.get(c, {})) for c in ids})
     # the row totals are the same numbers in both tables: hidden in one, hidden in the other
     hidden_rows = {(row, TOTAL) for row, column in languages.hidden if column == TOTAL}
     channels = rule.protect_table({c: dict(by_channel.get(c, {})) for c in ids}, also_hide=hidden_rows)
     today_line = rule.protect_counts({c: on_day.get(c, 0) for c in ids})
-    started = dict(db.session.execute(select(JourneyStart.collection_id, func.sum(JourneyStart.started))
-                                      .where(JourneyStart.collection_id.in_(ids))
-                                      .group_by(JourneyStart.collection_id)).all()) if ids else {}
-    started_line = rule.protect_counts({c: int(started.get(c, 0)) for c in ids})
+    started_line = rule.protect_counts({c: started.get(c, 0) for c in ids})
     timeline, unit = _timeline(rule, per_day)
     return ResponseFigures(collections, languages, channels, today_line, started_line, timeline, unit)
 

@@ -1,7 +1,7 @@
 """Running aggregates behind every results page, and who may see which collection.
 
-Nothing here is per person: the tallies hold sums per (collection, day, language, channel) and
-per (collection, indicator, year, gender) cell, so the overview and the yearly report read a few
+Nothing here is per person: the tallies hold sums per (collection, day), (collection, language,
+channel) and (collection, indicator, year, gender) cell, so the overview and the yearly report read a few
 hundred rows whatever the number of stored responses. `flask results rebuild` recomputes every
 tally from the stored responses (after an indicator changes); journey starts cannot be rebuilt,
 they exist only as these counters.
@@ -26,10 +26,18 @@ class JourneyStart(db.Model):
 
 
 class ResponseTally(db.Model):
-    """Stored responses per collection, local day of sending, language and channel."""
+    """Stored responses per collection and local day of sending (today's count, the timeline)."""
     __tablename__ = "response_tally"
     collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(db.Date, primary_key=True)
+    responses: Mapped[int] = mapped_column(default=0)
+
+
+class ResponseMix(db.Model):
+    """Stored responses per collection, language and channel (kept apart from the days, so that
+    the overview reads a few hundred rows rather than collections × days × languages × channels)."""
+    __tablename__ = "response_mix"
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True)
     language: Mapped[str] = mapped_column(db.String(8), primary_key=True)
     channel: Mapped[str] = mapped_column(db.String(10), primary_key=True)
     responses: Mapped[int] = mapped_column(default=0)

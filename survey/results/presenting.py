@@ -2,8 +2,10 @@
 saying that it is hidden, charts drawn from the same protected cells as the tables."""
 from __future__ import annotations
 
-from flask_babel import format_decimal, format_percent
+from babel.numbers import parse_pattern
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .charts import Bar, column_chart, interval_chart
@@ -17,30 +19,45 @@ def hidden_text() -> str:
     return _("hidden: too few to show safely")
 
 
+# lazy: each lookup translates one name, not the whole table
+GENDER_NAMES = {"girls": _l("Girls and women"), "boys": _l("Boys and men"), "other": _l("Other or not stated"),
+                TOTAL: _l("Everyone")}
+WAVE_NAMES = {"baseline": _l("Baseline"), "follow-up": _l("Follow-up"), "yearly": _l("Yearly"), "event": _l("Event"),
+              TOTAL: _l("All waves")}
+AUDIENCE_NAMES = {"child": _l("Children 7–13"), "youth": _l("Youth 13–19"), "parent": _l("Parents and other adults"),
+                  "any": _l("Everyone (events)")}
+OUTCOME_NAMES = {"self_efficacy": _l("Self-efficacy"), "participation": _l("Participation and influence"),
+                 "safety": _l("Sense of safety"), "leisure": _l("Meaningful leisure")}
+
+
 def gender_name(column) -> str:
-    return {"girls": _("Girls and women"), "boys": _("Boys and men"), "other": _("Other or not stated"),
-            TOTAL: _("Everyone")}.get(column, str(column))
+    return str(GENDER_NAMES.get(column, column))
 
 
 def wave_name(wave) -> str:
-    return {"baseline": _("Baseline"), "follow-up": _("Follow-up"), "yearly": _("Yearly"),
-            "event": _("Event"), TOTAL: _("All waves")}.get(wave, str(wave))
+    return str(WAVE_NAMES.get(wave, wave))
 
 
 def audience_name(audience) -> str:
-    return {"child": _("Children 7–13"), "youth": _("Youth 13–19"), "parent": _("Parents and other adults"),
-            "any": _("Everyone (events)")}.get(audience, str(audience))
+    return str(AUDIENCE_NAMES.get(audience, audience))
 
 
 def outcome_name(outcome) -> str:
-    return {"self_efficacy": _("Self-efficacy"), "participation": _("Participation and influence"),
-            "safety": _("Sense of safety"), "leisure": _("Meaningful leisure")}.get(outcome, str(outcome))
+    return str(OUTCOME_NAMES.get(outcome, outcome))
+
+
+# parsed once: babel would parse a pattern on every call, and a page formats hundreds of numbers
+PATTERNS = {"share": parse_pattern("#,##0%"), "mean": parse_pattern("#,##0.0"), "whole": parse_pattern("#,##0")}
+
+
+def number(value: float, kind: str) -> str:
+    return PATTERNS[kind].apply(value, get_locale())
 
 
 def value_text(value: float | None, is_share: bool) -> str:
     if value is None:
         return ""
-    return format_percent(value, format="#,##0%") if is_share else format_decimal(value, format="#,##0.0")
+    return number(value, "share" if is_share else "mean")
 
 
 def estimate_text(estimate: Estimate | None, is_share: bool) -> str:
@@ -59,7 +76,7 @@ def change_text(found: Change | None, is_share: bool) -> str:
         return "–"
     def signed(value):
         # a share's change in percentage points (the table's heading says so), a mean's in its own units
-        text = format_decimal(value * 100, format="#,##0") if is_share else format_decimal(value, format="#,##0.0")
+        text = number(value * 100, "whole") if is_share else number(value, "mean")
         return ("+" if value > 0 and not text.lstrip("0,.") == "" else "") + text
     return f"{signed(found.difference)} ({signed(found.low)} … {signed(found.high)})"
 
@@ -229,7 +246,8 @@ def public_chart(figure, collection, language) -> Markup:
             label = definition.text(choice.label, language.code) if choice else gender_name(group)
         bars.append(Bar(label=label, value=sums.total / sums.n,
                         text=_("%(k)s of 10", k=out_of_ten(sums)), kind=group))
-    return Markup(interval_chart(bars, low=0.0, high=1.0, width=360, label_width=110, value_width=70, title=figure.indicator.public_text(language.code)
+    return Markup(interval_chart(bars, low=0.0, high=1.0, width=360, label_width=110, value_width=70,
+                                 ticks=(_("%(k)s of 10", k=0), _("%(k)s of 10", k=10)), title=figure.indicator.public_text(language.code)
                                  or "", rtl=language.rtl))
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..extensions import db
 from ..questionnaires.definition import Definition
 from .indicators import FILENAME, IndicatorSet, load_indicators
-from .models import AnswerTally, IndicatorTally, JourneyStart, ResponseTally
+from .models import AnswerTally, IndicatorTally, JourneyStart, ResponseMix, ResponseTally
 
 _CACHE: dict[Path, tuple[float, IndicatorSet]] = {}
 
@@ -55,8 +55,8 @@ def count_response(collection, *, day: date, language: str, channel: str, answer
     """Add one stored response to every tally it belongs in."""
     indicators = current_indicators()
     form_id = collection.version.questionnaire.form_id
-    _add(ResponseTally, dict(collection_id=collection.id, day=day, language=language, channel=channel),
-         responses=1)
+    _add(ResponseTally, dict(collection_id=collection.id, day=day), responses=1)
+    _add(ResponseMix, dict(collection_id=collection.id, language=language, channel=channel), responses=1)
     for indicator_id, gender, x in contributions(indicators, form_id, collection.version.parsed, answers):
         _add(IndicatorTally, dict(collection_id=collection.id, indicator=indicator_id, year=day.year, gender=gender),
              n=1, total=x, total_sq=x * x)
@@ -90,6 +90,7 @@ def rebuild(tz: str, batch: int = 5000) -> int:
     indicators = current_indicators()
     collections = {c.id: c for c in db.session.scalars(select(Collection))}
     daily: dict[tuple, int] = defaultdict(int)
+    mix: dict[tuple, int] = defaultdict(int)
     cells: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     answers_seen: dict[tuple, int] = defaultdict(int)
     read = 0
@@ -100,7 +101,8 @@ def rebuild(tz: str, batch: int = 5000) -> int:
         collection = collections[collection_id]
         day = local_date(submitted_at, tz)
         form_id = collection.version.questionnaire.form_id
-        daily[(collection_id, day, language, channel)] += 1
+        daily[(collection_id, day)] += 1
+        mix[(collection_id, language, channel)] += 1
         for indicator_id, gender, x in contributions(indicators, form_id, collection.version.parsed, answers):
             cell = cells[(collection_id, indicator_id, day.year, gender)]
             cell[0] += 1
@@ -109,10 +111,11 @@ def rebuild(tz: str, batch: int = 5000) -> int:
         value = feedback_value(indicators, form_id, answers)
         if value is not None:
             answers_seen[(collection_id, indicators.feedback_item, value)] += 1
-    for model in (ResponseTally, IndicatorTally, AnswerTally):
+    for model in (ResponseTally, ResponseMix, IndicatorTally, AnswerTally):
         db.session.execute(delete(model))
-    _insert(ResponseTally, [dict(collection_id=c, day=d, language=l, channel=ch, responses=n)
-                            for (c, d, l, ch), n in daily.items()])
+    _insert(ResponseTally, [dict(collection_id=c, day=d, responses=n) for (c, d), n in daily.items()])
+    _insert(ResponseMix, [dict(collection_id=c, language=lang, channel=ch, responses=n)
+                          for (c, lang, ch), n in mix.items()])
     _insert(IndicatorTally, [dict(collection_id=c, indicator=i, year=y, gender=g, n=n, total=t, total_sq=s)
                              for (c, i, y, g), (n, t, s) in cells.items()])
     _insert(AnswerTally, [dict(collection_id=c, var=v, value=x, n=n) for (c, v, x), n in answers_seen.items()])

@@ -20,6 +20,11 @@ MATRIX = {
     "auth.login": ALL,
     "auth.home": SIGNED_IN, "auth.logout": SIGNED_IN, "auth.change_password": SIGNED_IN,
     "fieldwork.collections": {"admin", "coordinator", "researcher"},
+    "results.overview": {"admin", "coordinator", "researcher", "partner"},
+    "results.collection": {"admin", "coordinator", "researcher", "partner"},
+    "results.report": {"admin", "coordinator", "researcher", "partner"},
+    "results.report_pdf": {"admin", "coordinator", "researcher", "partner"},
+    "participants.public_results": ALL,
 }
 
 
@@ -54,7 +59,7 @@ def test_a_route_without_a_declaration_is_refused_not_open(app, client):
 
 
 def url_for_rule(rule, slug: str) -> str:
-    values = {"slug": slug, "number": 1, "filename": "survey.css"}
+    values = {"slug": slug, "number": 1, "filename": "survey.css", "year": 2026}
     return rule.build({k: values[k] for k in rule.arguments})[1]
 
 

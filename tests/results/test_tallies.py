@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from survey.extensions import db
-from survey.results.models import IndicatorTally, JourneyStart, ResponseTally
+from survey.results.models import IndicatorTally, JourneyStart, ResponseMix, ResponseTally
 
 
 @pytest.fixture
@@ -23,8 +23,10 @@ def tallies():
 
 def test_a_stored_response_is_counted_by_day_language_and_channel(youth, submit, youth_answers):
     assert submit("unga", answers=youth_answers(), language="ar", channel="tablet").status_code == 201
-    [row] = db.session.scalars(select(ResponseTally)).all()
-    assert (row.language, row.channel, row.responses) == ("ar", "tablet", 1)
+    [mix] = db.session.scalars(select(ResponseMix)).all()
+    assert (mix.language, mix.channel, mix.responses) == ("ar", "tablet", 1)
+    [daily] = db.session.scalars(select(ResponseTally)).all()
+    assert daily.responses == 1
 
 
 def test_a_stored_response_adds_its_value_to_each_indicator_of_its_questionnaire(youth, submit, youth_answers):
