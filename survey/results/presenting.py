@@ -172,7 +172,7 @@ def report_chart(row, lang: str, definitions) -> Markup:
                         text=hidden_text() if cell.hidden else estimate_text(estimate, row.indicator.is_share),
                         kind=kind))
     return figure_chart(bars, row.indicator, definitions, title=row.indicator.text(lang), row=20,
-                        width=520, label_width=175, value_width=155)
+                        width=560, label_width=210, value_width=150)
 
 
 def method_measure(indicator, definition, lang: str) -> str:
