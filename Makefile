@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 
-.PHONY: run test install install-test translations compile-translations check clean
+.PHONY: run test install install-test translations compile-translations check bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (apt-get install python3)"; exit 1; }
@@ -38,6 +38,10 @@ test: install-test
 
 check: install
 	$(FLASK) forms check
+
+# Benchmarks (benchmarks/README.md); each writes its figures to the terminal.
+bench: install
+	$(PY) benchmarks/results_render.py --responses 100000,1000000
 
 # Extract UI strings, merge them into every catalogue, compile (see docs/translations.md).
 translations: $(VENV)/.installed

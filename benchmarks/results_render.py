@@ -5,8 +5,7 @@ Stores N synthetic responses (youth, children, parents and event feedback, over 
 then renders each page --runs times through the app as an admin and prints the median. Also
 times what each stored response costs at intake to keep the tallies running.
 
-    .venv/bin/python benchmarks/results_render.py --responses 100000
-    .venv/bin/python benchmarks/results_render.py --responses 1000000
+    .venv/bin/python benchmarks/results_render.py --responses 100000,1000000
     .venv/bin/python benchmarks/results_render.py --responses 100000 --db postgresql://postgres@127.0.0.1:5432/test
 
 Synthetic data only; local SQLite file in a temporary folder (removed afterwards) or a schema of
@@ -63,19 +62,20 @@ def cpu_timed(fn) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="sqlite", help="sqlite, or a PostgreSQL URL")
-    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--responses", default="100000", help="stored responses; several comma-separated: one run each")
     parser.add_argument("--collections", type=int, default=40)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--pdf", action="store_true", help="also time the report as PDF (WeasyPrint)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-results-"))
-    url, drop = database(args.db, workdir)
-    try:
-        run(url, args)
-    finally:
-        drop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    for responses in [int(n) for n in args.responses.split(",")]:
+        workdir = Path(tempfile.mkdtemp(prefix="bench-results-"))
+        url, drop = database(args.db, workdir)
+        try:
+            run(url, argparse.Namespace(**{**vars(args), "responses": responses}))
+        finally:
+            drop()
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(url: str, args) -> None:

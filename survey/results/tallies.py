@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
 from flask import current_app
-from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select, text
 
 from ..extensions import db
 from ..questionnaires.definition import Definition
@@ -26,13 +26,21 @@ _CACHE: dict[Path, tuple[float, IndicatorSet]] = {}
 def current_indicators() -> IndicatorSet:
     """The indicators in FORMS_DIR, re-read when the file changes; a broken file counts as none
     (`forms check` names its problems) so that storing a response never fails because of it."""
-    path = Path(current_app.config["FORMS_DIR"]) / FILENAME
-    mtime = path.stat().st_mtime if path.exists() else 0.0
+    path = _indicators_path(current_app.config["FORMS_DIR"])
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        mtime = 0.0
     cached = _CACHE.get(path)
     if cached is None or cached[0] != mtime:
         result = load_indicators(path, None)
         _CACHE[path] = (mtime, result.indicators or IndicatorSet(()))
     return _CACHE[path][1]
+
+
+@lru_cache(maxsize=8)
+def _indicators_path(forms_dir: str) -> Path:
+    return Path(forms_dir) / FILENAME
 
 
 def contributions(indicators: IndicatorSet, form_id: str, definition: Definition, answers: Mapping[str, Any]):
@@ -73,12 +81,19 @@ def count_start(collection, day: date) -> None:
 
 
 def _add(model, key: dict, **amounts) -> None:
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(**key, **amounts)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(key),
-        set_={name: getattr(model, name) + getattr(statement.excluded, name) for name in amounts})
-    db.session.execute(statement)
+    db.session.execute(_upsert(model, tuple(key), tuple(amounts)), {**key, **amounts})
+
+
+@lru_cache(maxsize=None)
+def _upsert(model, keys: tuple[str, ...], amounts: tuple[str, ...]):
+    """INSERT ... ON CONFLICT DO UPDATE adding to the counters: the same text for SQLite (3.24+) and
+    PostgreSQL, built once per table (building it through the dialects' insert() each time cost
+    more than running it)."""
+    table = model.__tablename__
+    columns = (*keys, *amounts)
+    return text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+                + ", ".join(f"{a} = {table}.{a} + excluded.{a}" for a in amounts))
 
 
 def rebuild(tz: str, batch: int = 5000) -> int:
