@@ -199,11 +199,10 @@ class Report:
 
 def report_figures(rule: DisclosureRule, indicators: IndicatorSet, collections: list[Collection], year: int) -> Report:
     form_of = {c.id: c.version.questionnaire.form_id for c in collections}
-    baseline_ids = {c.id for c in collections if c.wave == indicators.baseline_wave}
     ids = [i.id for i in indicators.indicators]
     now_sums = indicator_sums(ids, list(form_of), year)
     previous_sums = indicator_sums(ids, list(form_of), year - 1)
-    all_sums = indicator_sums(ids, sorted(baseline_ids)) if baseline_ids else {}
+    all_years = indicator_sums(ids, list(form_of))
 
     def table(sums, indicator, only=None) -> FigureTable | None:
         own = {(c, g): s for (i, c, g), s in sums.items()
@@ -220,9 +219,10 @@ def report_figures(rule: DisclosureRule, indicators: IndicatorSet, collections: 
         now = table(now_sums, indicator)
         if now is None:
             continue
+        baseline_ids = {c.id for c in collections if c.wave == indicator.baseline_wave}
         in_now = {c for (i, c, _g), s in now_sums.items() if i == indicator.id and s.n}
         outcomes[indicator.outcome].append(ReportRow(
-            year, indicator, now, table(previous_sums, indicator), table(all_sums, indicator, baseline_ids),
+            year, indicator, now, table(previous_sums, indicator), table(all_years, indicator, baseline_ids),
             baseline_is_now=bool(in_now & baseline_ids)))
     audience_of = {c.id: c.audience for c in collections}
     answered = defaultdict(int)

@@ -41,6 +41,7 @@ class Indicator:
     item: str | None = None
     categories: tuple = ()
     public: dict[str, str] | None = None
+    baseline_wave: str = "baseline"    # the file's own, unless the indicator names another
 
     @property
     def is_share(self) -> bool:
@@ -129,18 +130,21 @@ def load_indicators(path: Path, definitions: Iterable[Definition] | None) -> Ind
                 for where, message in _problems(data, None if definitions is None else {d.id: d for d in definitions})]
     if problems:
         return IndicatorsResult(None, problems)
+    baseline = data.get("baseline_wave", "baseline")
     indicators = tuple(Indicator(id=spec["id"], outcome=spec["outcome"], questionnaire=spec["questionnaire"],
                                  audience=spec["audience"], rule=spec["rule"], label=dict(spec["label"]),
                                  scale=spec.get("scale"), item=spec.get("item"),
-                                 categories=tuple(spec.get("categories", ())), public=spec.get("public"))
+                                 categories=tuple(spec.get("categories", ())), public=spec.get("public"),
+                                 baseline_wave=spec.get("baseline_wave", baseline))
                        for spec in data["indicators"])
     feedback = data.get("feedback") or {}
-    return IndicatorsResult(IndicatorSet(indicators, data.get("baseline_wave", "baseline"),
+    return IndicatorsResult(IndicatorSet(indicators, baseline,
                                          data.get("gender_item", "gender"),
                                          feedback.get("questionnaire"), feedback.get("item")), [])
 
 
-KEYS = {"id", "outcome", "questionnaire", "audience", "rule", "label", "scale", "item", "categories", "public"}
+KEYS = {"id", "outcome", "questionnaire", "audience", "rule", "label", "scale", "item", "categories", "public",
+        "baseline_wave"}
 
 
 def _problems(data: Any, definitions: dict[str, Definition] | None):
@@ -170,6 +174,8 @@ def _problems(data: Any, definitions: dict[str, Definition] | None):
         if spec["id"] in seen:
             yield [*where, "id"], f"indicator '{spec['id']}' is defined twice"
         seen.add(spec["id"])
+        if spec.get("baseline_wave", "baseline") not in WAVES:
+            yield [*where, "baseline_wave"], f"baseline_wave must be one of {', '.join(WAVES)}"
         if spec["outcome"] not in OUTCOMES:
             yield [*where, "outcome"], f"outcome must be one of {', '.join(OUTCOMES)}"
         for lang in REQUIRED_LABELS:
