@@ -128,7 +128,7 @@ def indicator_figures(rule: DisclosureRule, indicators: IndicatorSet, collection
         own = {(c, g): s for (i, c, g), s in sums.items() if i == indicator.id and form_of.get(c) == indicator.questionnaire}
         if not own:
             continue
-        rows = [c.id for c in collections if (c.id, GENDERS[0]) in own or any((c.id, g) in own for g in GENDERS)]
+        rows = [c.id for c in collections if any((c.id, g) in own for g in GENDERS)]
         ordered = {(c, g): own.get((c, g), Sums()) for c in rows for g in GENDERS}
         waves = [w for w in WAVES if any(wave_of[c] == w for c in rows)]
         fine, coarse = figure_tables(rule, ordered, is_share=indicator.is_share, group_of=wave_of.get,
@@ -167,6 +167,14 @@ def feedback_figures(rule: DisclosureRule, indicators: IndicatorSet, collections
 
 
 # -- the yearly report ----------------------------------------------------------------------------
+
+def report_years(collections: list[Collection]) -> list[int]:
+    """The years with any indicator figures, newest first (the overview links their reports)."""
+    if not collections:
+        return []
+    return sorted(db.session.scalars(select(IndicatorTally.year).distinct().where(
+        IndicatorTally.collection_id.in_([c.id for c in collections]))), reverse=True)
+
 
 @dataclass
 class ReportRow:

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..auth.permissions import Permission, requires
 from ..clock import local_today
-from ..fieldwork.models import CollectionState
+from ..extensions import db
+from ..fieldwork.models import Collection, CollectionState
 from ..fieldwork.operations import by_slug
 from ..i18n import ui_languages
 from .disclosure import public_rule, staff_rule
-from .figures import feedback_figures, indicator_figures, public_figures, report_figures, response_figures
+from .figures import (feedback_figures, indicator_figures, public_figures, report_figures, report_years,
+                      response_figures)
 from .publishing import is_published
 from .scope import visible_collections
 from .tallies import current_indicators
@@ -39,7 +41,7 @@ def overview():
                            responses=response_figures(rule, collections, _today()),
                            indicators=indicator_figures(rule, indicators, collections),
                            feedback=feedback_figures(rule, indicators, collections),
-                           years=_years(collections), threshold=rule.threshold)
+                           years=report_years(collections), threshold=rule.threshold)
 
 
 @bp.get("/c/<slug>")
@@ -72,9 +74,6 @@ def _report(year: int):
 def render_report(year: int, lang: str, collections, pdf: bool) -> str:
     """The yearly report's HTML (`collections` None: every collection, for the command line)."""
     if collections is None:
-        from sqlalchemy import select
-        from ..extensions import db
-        from ..fieldwork.models import Collection
         collections = list(db.session.scalars(select(Collection).order_by(Collection.id)))
     rule = staff_rule(current_app.config)
     return render_template("results/report.html", report=report_figures(rule, current_indicators(), collections, year),
@@ -96,16 +95,6 @@ def report_pdf(year):
     pdf = html_to_pdf(html, current_app.static_folder)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="kraftsamling-herrgarden-{year}-{g.lang}.pdf"'})
-
-
-def _years(collections) -> list[int]:
-    from sqlalchemy import select
-    from ..extensions import db
-    from .models import IndicatorTally
-    if not collections:
-        return []
-    return sorted(db.session.scalars(select(IndicatorTally.year).distinct().where(
-        IndicatorTally.collection_id.in_([c.id for c in collections]))), reverse=True)
 
 
 @participants.get("/s/<slug>/results")

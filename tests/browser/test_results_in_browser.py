@@ -9,7 +9,6 @@ import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 
 from survey.extensions import db
 from survey.fieldwork.operations import create_collection
