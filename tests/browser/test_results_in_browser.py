@@ -9,7 +9,6 @@ import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-
 from survey.extensions import db
 from survey.fieldwork.operations import create_collection
 from survey.i18n import languages, ui_languages
