@@ -206,7 +206,19 @@ def method_source(indicator, definition) -> str:
     spec = definition.sources.get(source or "", {})
     citation = " ".join(str(spec.get("citation", source or "")).split())
     terms = _("terms confirmed") if spec.get("terms_confirmed") else _("terms not yet confirmed")
-    return f"{citation[:220]}{'…' if len(citation) > 220 else ''} ({terms})"
+    return f"{citation[:220]}{'…' if len(citation) > 220 else ''} ({terms}). {validity(items)}"
+
+
+def validity(items) -> str:
+    """The validity status from the items' own `wording`: the least validated one decides."""
+    wordings = {item.spec.get("wording") for item in items}
+    if "original" in wordings:
+        return _("Written for this project; not validated.")
+    if "adapted" in wordings:
+        return _("Adapted from a published instrument; the adaptation is not validated.")
+    if wordings == {"published"}:
+        return _("Published instrument, wording unchanged.")
+    return ""
 
 
 def method_translations(indicator, definition) -> str:

@@ -166,3 +166,13 @@ def test_the_thank_you_page_links_the_results_page_when_switched_on(youth, runne
     runner.invoke(args=["results", "publish", "unga"])
     page = client.get("/s/unga/thanks?lang=ar").text
     assert 'href="/s/unga/results?lang=ar"' in page
+
+
+def test_the_method_page_gives_each_instruments_validity_from_its_wording(youth, store_on, staff, client, youth_answers):
+    for safe in [4] * 6:
+        store_on(youth, date(2026, 5, 1), youth_answers(gender=1, safe=safe))
+    staff.sign_in("admin")
+    page = cells(client.get("/staff/results/report/2026?lang=en").text)
+    method = page[page.index("Instruments"):]
+    assert "Published instrument, wording unchanged." in method          # the GSE
+    assert "Written for this project; not validated." in method          # feeling safe at Vänskapshuset
