@@ -58,6 +58,7 @@ bench: install
 		|| echo "bench: wrk is not installed and could not be; the Python load generator is used instead"; }
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 	$(PY) benchmarks/kiosk_bytes.py
+	$(PY) benchmarks/results_render.py --responses 100000,1000000
 
 # Extract UI strings, merge them into every catalogue, compile (see docs/translations.md).
 translations: $(VENV)/.installed

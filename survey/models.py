@@ -7,6 +7,10 @@ from .fieldwork.models import AUDIENCES, CHANNELS, COLLECTION_CHANNELS, WAVES, C
 from .kiosk.models import Kiosk
 from .questionnaires.models import Questionnaire, QuestionnaireVersion
 from .responses.models import Response
+from .results.models import (AnswerTally, IndicatorTally, JourneyStart, PartnerScope, PublicResults, ResponseMix,
+                             ResponseTally)
 
 __all__ = ["AUDIENCES", "CHANNELS", "COLLECTION_CHANNELS", "ROLES", "WAVES", "AuditRecord", "Collection",
-           "CollectionState", "Kiosk", "Questionnaire", "QuestionnaireVersion", "Response", "StaffUser", "utcnow"]
+           "CollectionState", "AnswerTally", "IndicatorTally", "JourneyStart", "Kiosk", "PartnerScope",
+           "PublicResults", "ResponseMix", "ResponseTally", "Questionnaire", "QuestionnaireVersion", "Response",
+           "StaffUser", "utcnow"]

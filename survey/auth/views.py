@@ -21,6 +21,8 @@ bp = Blueprint("auth", __name__, url_prefix="/staff", template_folder="templates
 def home():
     if current_user.can(Permission.VIEW_COLLECTIONS):
         return redirect(url_for("fieldwork.collections"))
+    if current_user.can(Permission.VIEW_RESULTS):
+        return redirect(url_for("results.overview"))
     return render_template("auth/home.html")
 
 

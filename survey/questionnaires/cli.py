@@ -35,8 +35,28 @@ def check(files):
         if r.definition:
             click.echo(f"ok   {r.path.name}: {len(r.definition.items)} items, "
                        f"{len(r.definition.scales)} scales, languages {', '.join(r.definition.languages)}")
+    if not files:
+        problems += _checked_companions([r.definition for r in results if r.definition])
     if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {sum(1 for r in results if r.problems)} file(s)")
+        raise click.ClickException(f"{len(problems)} problem(s) in {len({p.file for p in problems})} file(s)")
+
+
+# Files beside the questionnaires that refer to them (e.g. the outcome indicators) register a
+# checker here: (definitions) -> (problems, line to print when ok). Kept as hooks so this module
+# needs to know nothing about them.
+COMPANION_CHECKS: list = []
+
+
+def _checked_companions(definitions: list[Definition]) -> list[Problem]:
+    problems = []
+    for companion_check in COMPANION_CHECKS:
+        found, ok_line = companion_check(definitions)
+        for problem in found:
+            click.echo(str(problem), err=True)
+        if ok_line and not found:
+            click.echo(ok_line)
+        problems += found
+    return problems
 
 
 def stop_on_problems(problems: list[Problem], message: str) -> None:

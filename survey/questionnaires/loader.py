@@ -22,7 +22,8 @@ from .items import CHOICE_TYPES, ITEM_TYPES
 from .texts import owners_with_paths, translatable_texts
 from .yaml_files import reader
 
-NOT_QUESTIONNAIRES = {"languages.yaml"}
+# Data files beside the questionnaires: languages, and outcome indicators (survey/results/indicators.py).
+NOT_QUESTIONNAIRES = {"languages.yaml", "indicators.yaml"}
 SCHEMA = json.loads(resources.files(__package__).joinpath("schema.json").read_text())
 # The schema's own patterns, for code that makes names (the XLSForm import) rather than checks them.
 NAME = re.compile(SCHEMA["$defs"]["name"]["pattern"])

@@ -17,6 +17,7 @@ from ..i18n import answer_message, language, ui_languages
 from ..questionnaires.answers import check_page, shown_items, visible_page_indexes
 from ..questionnaires.errors import AnswerError
 from ..responses.intake import Outcome, Submission, accept
+from ..results.tallies import count_start
 from .journey import Journey
 
 bp = Blueprint("respond", __name__, template_folder="templates")
@@ -82,6 +83,8 @@ def start(slug):
         lang = request.accept_languages.best_match(collection.languages)
     if lang in collection.languages:
         journey.begin(slug, lang, collection.questionnaire_version_id, channel)
+        count_start(collection, local_today(current_app.config["TIMEZONE"]))
+        db.session.commit()
         return redirect(url_for("respond.consent", slug=slug))
     languages = [language(code) for code in collection.languages]
     return render_template("respond/languages.html", collection=collection, languages=languages)

@@ -35,6 +35,11 @@ MATRIX = {
     "kiosk.start": {"admin", "coordinator"},
     "kiosk.open_": ALL, "kiosk.picker": ALL, "kiosk.questionnaire": ALL, "kiosk.manifest": ALL,
     "kiosk.worker": ALL, "kiosk.end": ALL, "kiosk.asset": ALL, "kiosk.audio": ALL,
+    "results.overview": {"admin", "coordinator", "researcher", "partner"},
+    "results.collection": {"admin", "coordinator", "researcher", "partner"},
+    "results.report": {"admin", "coordinator", "researcher", "partner"},
+    "results.report_pdf": {"admin", "coordinator", "researcher", "partner"},
+    "participants.public_results": ALL,
 }
 
 
@@ -70,7 +75,7 @@ def test_a_route_without_a_declaration_is_refused_not_open(app, client):
 
 def url_for_rule(rule, slug: str) -> str:
     values = {"slug": slug, "number": 1, "filename": "survey.css", "user_id": 1, "token": "no-such-token",
-              "lang": "sv", "form_id": "allkinds"}
+              "lang": "sv", "form_id": "allkinds", "year": 2026}
     return rule.build({k: values[k] for k in rule.arguments})[1]
 
 
