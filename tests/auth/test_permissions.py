@@ -20,6 +20,9 @@ MATRIX = {
     "auth.login": ALL,
     "auth.home": SIGNED_IN, "auth.logout": SIGNED_IN, "auth.change_password": SIGNED_IN,
     "fieldwork.collections": {"admin", "coordinator", "researcher"},
+    "datasets.export_page": {"admin", "researcher"}, "datasets.download": {"admin", "researcher"},
+    "datasets_api.export_collection": {"admin", "researcher"},
+    "auth.tokens": {"admin", "researcher"}, "auth.revoke": {"admin", "researcher"},
 }
 
 
@@ -54,7 +57,7 @@ def test_a_route_without_a_declaration_is_refused_not_open(app, client):
 
 
 def url_for_rule(rule, slug: str) -> str:
-    values = {"slug": slug, "number": 1, "filename": "survey.css"}
+    values = {"slug": slug, "number": 1, "filename": "survey.css", "format": "csv", "run": "0" * 32, "token_id": 1}
     return rule.build({k: values[k] for k in rule.arguments})[1]
 
 
