@@ -26,7 +26,14 @@ def varied_answers(n: int, seed: int = 3) -> list[dict]:
 
 
 @pytest.fixture
-def answered(make_collection, submit):
+def exports_dir(app, tmp_path):
+    """EXPORTS_DIR in the test's own directory, so the repository's exports/ is never written."""
+    app.config["EXPORTS_DIR"] = str(tmp_path / "exports")
+    return tmp_path / "exports"
+
+
+@pytest.fixture
+def answered(make_collection, submit, exports_dir):
     """The collection "summer" (allkinds) with 12 responses submitted through the API; their answers."""
     make_collection("summer")
     answers = varied_answers(12)
