@@ -47,3 +47,8 @@ translations: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) instance/*.db* .pytest_cache
+
+# Benchmarks (figures in benchmarks/README.md); each script says how to run it larger.
+.PHONY: bench
+bench: install
+	$(PY) benchmarks/exports.py
