@@ -59,6 +59,7 @@ bench: install
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 	$(PY) benchmarks/kiosk_bytes.py
 	$(PY) benchmarks/results_render.py --responses 100000,1000000
+	$(PY) benchmarks/exports.py
 
 # Extract UI strings, merge them into every catalogue, compile (see docs/translations.md).
 translations: $(VENV)/.installed
@@ -68,3 +69,4 @@ translations: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) instance/*.db* .pytest_cache
+

@@ -45,6 +45,11 @@ def from_environment(instance_path: str) -> dict:
         "FORMS_DIR": env.get("FORMS_DIR", str(REPO_ROOT / "forms")),
         "EXPORTS_DIR": env.get("EXPORTS_DIR", str(REPO_ROOT / "exports")),
         "DOCS_DIR": env.get("DOCS_DIR", str(REPO_ROOT / "docs")),
+        # the key of panel link keys (a keyed hash of a respondent's own code); never written to an
+        # export. Empty: pseudonymized exports are refused. At least 16 bytes; keep it stable across waves.
+        "LINK_KEY_SECRET": env.get("LINK_KEY_SECRET", ""),
+        # a researcher's prepared export (web page) is kept this long for the download, then deleted
+        "EXPORT_KEEP_HOURS": int(env.get("EXPORT_KEEP_HOURS", "24")),
         # who respondents see as responsible, and whom they can contact
         "SURVEY_RESPONSIBLE": env.get("SURVEY_RESPONSIBLE",
                                       "Rädda Barnen Region Syd (Kraftsamling Herrgården)"),

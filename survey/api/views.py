@@ -123,6 +123,8 @@ def openapi():
 def api_http_error(error: HTTPException):
     messages = {
         400: _("The request could not be read."),
+        401: _("Sign in, or send a valid API token (Authorization: Bearer ...)."),
+        403: _("Your account may not do this."),
         404: _("Not found."),
         405: _("This method is not allowed here."),
         413: _("The request is too large."),

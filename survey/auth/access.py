@@ -1,8 +1,12 @@
 """The central check: before any view runs, the permission it declared is compared with the
-signed-in staff member's role. A view that declares nothing is refused, never open."""
+signed-in staff member's role. A view that declares nothing is refused, never open.
+
+On API routes a script identifies itself with `Authorization: Bearer <token>` (survey/auth/tokens.py):
+the token's user then stands for the request, as if signed in, with the same permission check. A
+wrong, revoked or orphaned token is 401, whatever cookie comes with it."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
@@ -10,6 +14,7 @@ from ..clock import epoch_seconds
 from ..extensions import db, login_manager
 from .models import StaffUser
 from .permissions import Permission, declared_permission
+from .tokens import bearer_secret, token_for
 
 # Flask's own static-file view carries no declaration of ours; its files are public.
 PUBLIC_ENDPOINTS = frozenset({"static"})
@@ -64,10 +69,13 @@ def check_request():
         abort(403)  # an undeclared route stays closed
     if permission is Permission.PUBLIC:
         return None
+    api = request.path.startswith("/api/")
+    if api and "Authorization" in request.headers:
+        return _check_token(permission)
     if current_user.is_authenticated and idle_too_long(current_app.config["STAFF_IDLE_HOURS"]):
         logout_user()
     if not current_user.is_authenticated:
-        if request.blueprint == "api":
+        if api:
             abort(401)
         return login_manager.unauthorized()
     session[LAST_SEEN] = epoch_seconds()
@@ -76,3 +84,21 @@ def check_request():
     if not current_user.can(permission):
         abort(403)
     return None
+
+
+def _check_token(permission: Permission):
+    secret = bearer_secret(request.headers.get("Authorization"))
+    token = token_for(secret) if secret else None
+    if token is None:
+        abort(401)
+    # the token's user stands for this request only: nothing goes into the session cookie
+    login_manager._update_request_context_with_user(token.user)
+    g.api_token = token
+    if not token.user.can(permission):
+        abort(403)
+    return None
+
+
+def current_token():
+    """The API token of this request, if it came with one (for the scope to collections)."""
+    return g.get("api_token")

@@ -107,13 +107,13 @@ def build_layout(definitions: Mapping[int, Definition], activity_groups: Mapping
 
     qis: list[QuasiIdentifier] = [SubmissionDate(), Activity(activity_groups), QuestionnaireLanguage()]
     for var, item in items.items():
-        if any(v.quasi_identifier for v in variables_of[var]):
+        if any(v.quasi_identifier for v in variables_of.get(var, ())):   # a note has no variables
             qi = item_quasi_identifier(item, layout.columns_of(var), variables_of[var])
             if qi is None:
                 raise ExportError(f"Item {var} is marked as a quasi-identifier, but no generalization "
                                   f"is known for its type ({item.type}).")
             qis.append(qi)
-        elif any(v.sensitive and not v.free_text for v in variables_of[var]):
+        elif any(v.sensitive and not v.free_text for v in variables_of.get(var, ())):
             layout.sensitive[var] = [v.name for v in variables_of[var]]
     layout.quasi_identifiers = qis
     return layout

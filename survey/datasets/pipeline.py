@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from survey.questionnaires.definition import Definition
-from survey.questionnaires.scoring import item_score, score_scale
+from survey.questionnaires.scoring import item_score, score_and_count
 
 from . import anonymize
 from .anonymize import MIN_K, ExportRefused
@@ -294,9 +294,7 @@ def _row(record, layout: Layout, plan, final_keys, row: int, options: ExportOpti
         own = next((s for s in definition.scales if s.id == scale.id), None)
         if own is None:
             continue
-        cells[score] = score_scale(definition, own, answers)
-        cells[count] = sum(1 for var in own.items if answers.get(var) is not None
-                           and item_score(definition, var, answers[var], False) is not None)
+        cells[score], cells[count] = score_and_count(definition, own, answers)
     if options.link:
         code = answers.get(options.link.code_item)
         cells["link_key"] = _link_key(options.link.key, code) if code else None

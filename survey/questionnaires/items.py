@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any, ClassVar, Iterator
 
@@ -40,6 +41,9 @@ class ChoiceList:
         """The choice a raw value names; a numeric string names an integer code too."""
         if isinstance(raw, bool):
             return None
+        if type(raw) in (int, float):
+            # the export scores every cell of every row: a dict look-up, same first match as the loop
+            return self._by_number.get(raw)
         for choice in self.choices:
             if raw == choice.value or (isinstance(raw, str) and raw == str(choice.value)):
                 return choice
@@ -50,8 +54,21 @@ class ChoiceList:
         return all(isinstance(c.value, int) for c in self.choices)
 
     def scored_bounds(self) -> tuple[int, int]:
+        return self._scored_bounds
+
+    # computed once per (immutable) list: exports call these for every cell of every row
+    @cached_property
+    def _scored_bounds(self) -> tuple[int, int]:
         values = [c.value for c in self.choices if not c.missing]
         return min(values), max(values)
+
+    @cached_property
+    def _by_number(self) -> dict:
+        index: dict = {}
+        for choice in self.choices:
+            if not isinstance(choice.value, (str, bool)):
+                index.setdefault(choice.value, choice)
+        return index
 
 
 class Item:

@@ -23,6 +23,11 @@ def item_score(definition: Definition, var: str, value: Any, reverse: bool) -> f
 
 
 def score_scale(definition: Definition, scale: Scale, answers: Mapping[str, Any]) -> float | None:
+    return score_and_count(definition, scale, answers)[0]
+
+
+def score_and_count(definition: Definition, scale: Scale, answers: Mapping[str, Any]) -> tuple[float | None, int]:
+    """The score, and how many items entered it (answered, not "don't know"): exports need both per row."""
     values = []
     for var in scale.items:
         if answers.get(var) is None:
@@ -31,10 +36,10 @@ def score_scale(definition: Definition, scale: Scale, answers: Mapping[str, Any]
         if score is not None:
             values.append(score)
     if len(values) < scale.min_answered:
-        return None
+        return None, len(values)
     mean = sum(values) / len(values)
     # a sum with missing items is prorated: the mean of answered items times the number of items
-    return mean if scale.score == "mean" else mean * len(scale.items)
+    return (mean if scale.score == "mean" else mean * len(scale.items)), len(values)
 
 
 def score_all(definition: Definition, answers: Mapping[str, Any]) -> dict[str, float | None]:

@@ -40,6 +40,9 @@ MATRIX = {
     "results.report": {"admin", "coordinator", "researcher", "partner"},
     "results.report_pdf": {"admin", "coordinator", "researcher", "partner"},
     "participants.public_results": ALL,
+    "datasets.export_page": {"admin", "researcher"}, "datasets.download": {"admin", "researcher"},
+    "datasets_api.export_collection": {"admin", "researcher"},
+    "auth.tokens": {"admin", "researcher"}, "auth.revoke": {"admin", "researcher"},
 }
 
 
@@ -75,7 +78,7 @@ def test_a_route_without_a_declaration_is_refused_not_open(app, client):
 
 def url_for_rule(rule, slug: str) -> str:
     values = {"slug": slug, "number": 1, "filename": "survey.css", "user_id": 1, "token": "no-such-token",
-              "lang": "sv", "form_id": "allkinds", "year": 2026}
+              "lang": "sv", "form_id": "allkinds", "year": 2026, "format": "csv", "run": "0" * 32, "token_id": 1}
     return rule.build({k: values[k] for k in rule.arguments})[1]
 
 

@@ -1,0 +1,113 @@
+"""The database side of an export: which collections, which responses, which definitions.
+
+Responses are read as plain rows (never ORM objects) in chunks of ResponseRecord, streamed with
+yield_per (a server-side cursor on PostgreSQL), so memory does not grow with the table. The export
+reads them twice; both readings stop at the highest response id seen when the source was made, so a
+response arriving in between cannot make the two readings differ.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..fieldwork.models import Collection
+from ..questionnaires.definition import Definition
+from ..questionnaires.models import Questionnaire, QuestionnaireVersion
+from ..responses.models import Response
+from .records import ResponseRecord
+
+CHUNK = 2000
+
+
+class SelectionError(ValueError):
+    """The collections asked for cannot be exported together; the message says why in plain words."""
+
+
+class UnknownCollection(SelectionError):
+    pass
+
+
+def select_collections(slugs: list[str], wave: str | None = None) -> list[Collection]:
+    """The collections named, all of one questionnaire, optionally only those of `wave`."""
+    if not slugs:
+        raise SelectionError("Choose at least one collection.")
+    found = {c.slug: c for c in db.session.scalars(select(Collection).where(Collection.slug.in_(slugs)))}
+    unknown = [slug for slug in slugs if slug not in found]
+    if unknown:
+        raise UnknownCollection(f"No collection called {', '.join(unknown)}.")
+    collections = [found[slug] for slug in dict.fromkeys(slugs)]
+    forms = {c.slug: c.version.questionnaire.form_id for c in collections}
+    if len(set(forms.values())) > 1:
+        listed = ", ".join(f"{slug} ({form})" for slug, form in forms.items())
+        raise SelectionError(f"These collections belong to different questionnaires: {listed}. "
+                             "An export holds one questionnaire: export each questionnaire on its own.")
+    if wave:
+        collections = [c for c in collections if c.wave == wave]
+        if not collections:
+            raise SelectionError(f"None of these collections is of the wave '{wave}'.")
+    return collections
+
+
+def utc_bounds(since: date | None, until: date | None, tz: str) -> tuple[datetime | None, datetime | None]:
+    """Local calendar days (both included) as naive UTC moments: [start of since, start of the day after until)."""
+    zone = ZoneInfo(tz)
+
+    def utc(day: date) -> datetime:
+        return datetime.combine(day, time.min, zone).astimezone(timezone.utc).replace(tzinfo=None)
+    if since and until and until < since:
+        raise SelectionError("The end date is before the start date.")
+    return (utc(since) if since else None, utc(until + timedelta(days=1)) if until else None)
+
+
+@dataclass
+class ResponseSource:
+    """The responses of some collections of one questionnaire, within dates, as export chunks."""
+    collections: list[Collection]
+    start: datetime | None = None     # naive UTC, included
+    end: datetime | None = None       # naive UTC, excluded
+    chunk_size: int = CHUNK
+
+    def __post_init__(self):
+        self.form_id = self.collections[0].version.questionnaire.form_id
+        self._ids = [c.id for c in self.collections]
+        self.last_id = db.session.scalar(select(func.max(Response.id)).where(*self._where(with_last=False))) or 0
+
+    def _where(self, with_last: bool = True) -> list:
+        where = [Response.collection_id.in_(self._ids)]
+        if self.start:
+            where.append(Response.submitted_at >= self.start)
+        if self.end:
+            where.append(Response.submitted_at < self.end)
+        if with_last:
+            where.append(Response.id <= self.last_id)
+        return where
+
+    def count(self) -> int:
+        return db.session.scalar(select(func.count(Response.id)).where(*self._where()))
+
+    def definitions(self) -> dict[int, Definition]:
+        """The definitions of the versions these responses answered, by version number."""
+        used = select(Response.questionnaire_version_id).where(*self._where()).distinct()
+        versions = db.session.scalars(select(QuestionnaireVersion).join(Questionnaire)
+                                      .where(QuestionnaireVersion.id.in_(used))
+                                      .order_by(QuestionnaireVersion.number))
+        return {version.number: version.parsed for version in versions}
+
+    def chunks(self):
+        """Lists of ResponseRecord in response id order; the same ones on every call."""
+        statement = (select(Collection.slug, Collection.activity, Collection.wave, QuestionnaireVersion.number,
+                            Response.language, Response.channel, Response.submitted_at, Response.answers)
+                     .join(Collection, Response.collection_id == Collection.id)
+                     .join(QuestionnaireVersion, Response.questionnaire_version_id == QuestionnaireVersion.id)
+                     .where(*self._where()).order_by(Response.id)
+                     .execution_options(yield_per=self.chunk_size))
+        form_id = self.form_id
+        for rows in db.session.execute(statement).partitions():
+            yield [ResponseRecord(collection=slug, activity=activity, wave=wave, questionnaire=form_id,
+                                  version=number, language=language, channel=channel, submitted_at=submitted_at,
+                                  answers=answers or {})
+                   for slug, activity, wave, number, language, channel, submitted_at, answers in rows]
