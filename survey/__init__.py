@@ -10,7 +10,7 @@ from . import config as config_module
 # Each feature binds itself with init_app(app): its blueprint, commands, hooks and templates.
 FEATURES = (
     "i18n", "logs", "auth", "audit", "questionnaires", "fieldwork", "responses",
-    "respond", "api", "health", "errors", "demo",
+    "respond", "api", "health", "errors", "demo", "maintenance",
 )
 
 

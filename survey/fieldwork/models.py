@@ -41,6 +41,8 @@ class Collection(db.Model):
     languages: Mapped[list] = mapped_column(db.JSON)
     channel: Mapped[str] = mapped_column(db.String(10))
     guardian_consent: Mapped[bool] = mapped_column(default=False)
+    # days raw responses are kept after closes_on; None: the server's RETENTION_DEFAULT_DAYS
+    retention_days: Mapped[int | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[QuestionnaireVersion] = relationship()
 
