@@ -82,13 +82,14 @@ def restore(path, force):
         database = backups.sqlite_path(url)
         if (kind == "sqlite") != (database is not None):
             raise backups.BackupError(f"{path} is a {kind} backup, but the server's database is not {kind}.")
-        db.session.remove()
         held = backups.sqlite_responses(database) if database else _responses_in_postgresql()
         if held and not force:
             raise backups.BackupError(
                 f"The database holds {held} responses; restoring would replace them. Make a backup of it first "
                 f"(flask --app wsgi backup PATH), then run restore again with --force.")
-        db.engine.dispose()     # no pooled connection keeps the old schema or a lock
+        # no open transaction of ours holds a lock the restore waits for, no pooled connection the old schema
+        db.session.remove()
+        db.engine.dispose()
         counts = backups.restore_sqlite(path, database) if database else backups.restore_postgresql(path, url)
     except backups.BackupError as error:
         raise click.ClickException(str(error))
