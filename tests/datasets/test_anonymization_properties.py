@@ -16,7 +16,9 @@ from .synthetic import definition, record
 DEFS = {1: definition()}
 # Activity names no report could contain by chance, so finding one in a report means it leaked.
 ACTIVITIES = [f"Aktivitet-zq{i}x" for i in range(8)]
-EXAMPLES = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Each example searches the whole generalization lattice (1,728 nodes here, ~0.8 s on an idle core): 15 keep
+# the test near 15 s. The seeded random test in test_anonymization.py covers larger datasets.
+EXAMPLES = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite

@@ -188,7 +188,7 @@ condition_trees = st.recursive(
 any_answers = st.dictionaries(st.sampled_from(VARS + ("other",)), json_like, max_size=4)
 
 
-@settings(QUICK, max_examples=200)
+@settings(QUICK, max_examples=150)
 @given(condition_trees, any_answers)
 def test_a_condition_is_true_or_false_on_any_answers(condition, answers):
     assert conditions.evaluate(condition, answers) in (True, False)
