@@ -72,9 +72,14 @@ class ChaosProxy:
             to_server = asyncio.ensure_future(self._pipe(client_reader, up_writer))
             if mode == "reply":
                 # the first byte of the answer means the server has finished with the request
-                first = await asyncio.wait_for(up_reader.read(1), 60)
-                if first:
+                try:
+                    status_line = await asyncio.wait_for(up_reader.readuntil(b"\r\n"), 60)
+                except asyncio.IncompleteReadError:
+                    status_line = b""
+                if status_line:
                     self.counts["cut_reply"] += 1
+                    # e.g. cut_reply_201: stored, and the tablet never heard it
+                    self.counts["cut_reply_" + status_line.split()[1].decode()] += 1
                 to_server.cancel()
                 return
             await asyncio.wait_for(self._pipe(up_reader, client_writer), 120)

@@ -11,8 +11,9 @@ What runs (loopback only; bounded by --responses and --time-limit):
   (SURVEY_ENV=production, a 48-byte SECRET_KEY, SURVEY_CONTACT, rate limits in Redis);
 - every host sits behind its own ChaosProxy (benchmarks/chaos_proxy.py), which cuts a share of
   connections, half of them after the server stored the response and before the tablet heard;
-- `--kills` times, at even steps of progress, a host's whole process group (master and workers)
-  gets SIGKILL mid-traffic and is started again at once on the same port;
+- `--kills` times, at even steps of progress, a host gets SIGKILL mid-traffic and is started again
+  at once on the same port: alternately the master alone (its orphaned workers finish what they
+  hold while the new master binds beside them, `--reuse-port`) and the whole process group;
 - each tablet is a thread with its own SQLite queue file and the kiosk's rules: a response is
   written to the queue before it is sent and leaves only on 201 or 200; a network error, a 5xx
   or a 429 is retried with capped exponential back-off and jitter (Retry-After honoured);
@@ -177,6 +178,7 @@ class Host:
         self.port = free_port()
         self.log = open(logdir / f"gunicorn-{name}.log", "ab")
         self.process: subprocess.Popen | None = None
+        self.orphans: list[tuple[int, int]] = []   # (worker pid, its process group) left by a master kill
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -184,10 +186,29 @@ class Host:
              "--log-level", "warning", "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log, start_new_session=True)
 
-    def kill(self) -> None:
-        """SIGKILL the master and every worker at once: a crash, not a shutdown."""
-        os.killpg(self.process.pid, signal.SIGKILL)
+    def kill(self, mode: str = "group") -> None:
+        """A crash, not a shutdown. "group": SIGKILL to the master and every worker at once.
+        "master": SIGKILL to the master only; its workers, orphaned, finish the request in hand and
+        exit when they see their parent gone, while the new master binds the same port beside them
+        (both sockets have SO_REUSEPORT)."""
+        if mode == "group":
+            os.killpg(self.process.pid, signal.SIGKILL)
+        else:
+            self.orphans += [(pid, self.process.pid) for pid in children_of(self.process.pid)]
+            os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
+
+    def end_orphans(self) -> int:
+        """SIGKILL orphaned workers still alive at the end (checked by pid and process group)."""
+        ended = 0
+        for pid, group in self.orphans:
+            try:
+                if os.getpgid(pid) == group:
+                    os.kill(pid, signal.SIGKILL)
+                    ended += 1
+            except ProcessLookupError:
+                pass
+        return ended
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -211,6 +232,20 @@ class Host:
         raise RuntimeError(f"host {self.name} did not answer within {seconds} s")
 
 
+def children_of(parent: int) -> list[int]:
+    """The pids whose parent is `parent`, from /proc (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
 def flask(env, *args) -> str:
     return subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
                           capture_output=True, text=True).stdout
@@ -230,6 +265,8 @@ def main() -> int:
     parser.add_argument("--tablets", type=int, default=24)
     parser.add_argument("--responses", type=int, default=10000, help="responses in all (split over the tablets)")
     parser.add_argument("--kills", type=int, default=5, help="SIGKILLs of a host's master and workers")
+    parser.add_argument("--kill", choices=("alternate", "master", "group"), default="alternate",
+                        help="SIGKILL the master only (workers orphaned), the whole process group, or alternate")
     parser.add_argument("--cut-rate", type=float, default=0.05, help="share of connections the proxy cuts")
     parser.add_argument("--rate-limit", default="20000 per minute", help="SUBMISSION_RATE_LIMIT during the soak")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379", help="RATELIMIT_STORAGE_URI")
@@ -279,12 +316,13 @@ def main() -> int:
             while progress.confirmed < target and time.monotonic() < stop_at and any(t.is_alive() for t in tablets):
                 time.sleep(0.05)
             host = hosts[(k - 1) % len(hosts)]
-            host.kill()
+            mode = args.kill if args.kill != "alternate" else ("master", "group")[(k - 1) % 2]
+            host.kill(mode)
             host.start()
             last_restart = time.time()
-            kills.append({"host": host.name, "confirmed_before": progress.confirmed,
+            kills.append({"host": host.name, "mode": mode, "confirmed_before": progress.confirmed,
                           "at_s": round(time.monotonic() - started, 1)})
-            print(f"kill {k}: host {host.name} at {progress.confirmed} confirmed", flush=True)
+            print(f"kill {k}: host {host.name} ({mode}) at {progress.confirmed} confirmed", flush=True)
             host.wait_ready()
         for t in tablets:
             t.join(max(0.0, stop_at - time.monotonic()) + 30)
@@ -302,6 +340,7 @@ def main() -> int:
             "tablets": args.tablets, "responses": args.responses, "seconds": round(wall, 1),
             "kills": len(kills), "kill_log": kills,
             "connections": cuts["connections"], "cut_request": cuts["cut_request"], "cut_reply": cuts["cut_reply"],
+            "cut_reply_by_status": {k[len("cut_reply_"):]: v for k, v in sorted(cuts.items()) if k.startswith("cut_reply_")},
             "refused_while_down": cuts["upstream_down"],
             "statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)},
             **figures,
@@ -322,6 +361,7 @@ def main() -> int:
             p.stop()
         for host in hosts:
             host.stop()
+            host.end_orphans()
         if schema:
             import sqlalchemy
             engine = sqlalchemy.create_engine(sqlalchemy_url(args.db))
