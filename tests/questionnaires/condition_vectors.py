@@ -55,10 +55,12 @@ def cases(count=400, seed=19):
     return out
 
 
+ABOUT = ("(condition, answers) -> expected, from survey/questionnaires/conditions.py. Comparisons follow Python: "
+         "1 == 1.0, and true == 1 and false == 0 in equals, not_equals, in and includes; an unanswered variable "
+         "makes every test but answered false. Regenerate: tests/questionnaires/condition_vectors.py")
+
+
 if __name__ == "__main__":
-    VECTORS.write_text(json.dumps({"about": "(condition, answers) -> expected, from survey/questionnaires/conditions.py. "
-                                   "Comparisons follow Python: 1 == 1.0, and true == 1 and false == 0 in equals, "
-                                   "not_equals, in and includes; an unanswered variable makes every test but "
-                                   "answered false. Regenerate: tests/questionnaires/condition_vectors.py",
-                                   "cases": cases()}, ensure_ascii=False, indent=1) + "\n")
+    lines = ",\n".join(json.dumps(case, ensure_ascii=False) for case in cases())   # one case a line: readable diffs
+    VECTORS.write_text(f'{{"about": {json.dumps(ABOUT)},\n"cases": [\n{lines}\n]}}\n')
     print(f"wrote {VECTORS}")
