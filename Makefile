@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 
-.PHONY: run test install install-test translations compile-translations check bench clean
+.PHONY: run test install install-test translations compile-translations check bench clean soak audit
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (apt-get install python3)"; exit 1; }
@@ -46,6 +46,17 @@ run: install
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the installed dependencies; fails only when a fixed release exists (.ci/audit.py).
+audit: install-test
+	$(PY) .ci/audit.py
+
+# Crashes, cut connections and two app hosts (benchmarks/README.md); minutes, loopback only, not part of `make test`.
+SOAK_ARGS ?=
+soak: install
+	$(PY) benchmarks/soak.py --db sqlite $(SOAK_ARGS)
+	$(PY) benchmarks/soak.py --db postgresql://postgres@127.0.0.1:5432/test $(SOAK_ARGS)
+	$(PY) benchmarks/soak.py --db postgresql://postgres@127.0.0.1:5432/test --hosts 2 $(SOAK_ARGS)
 
 check: install
 	$(FLASK) forms check

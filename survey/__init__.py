@@ -10,7 +10,7 @@ from . import config as config_module
 # Each feature binds itself with init_app(app): its blueprint, commands, hooks and templates.
 FEATURES = (
     "security", "i18n", "logs", "auth", "audit", "questionnaires", "fieldwork", "responses",
-    "respond", "api", "datasets", "kiosk", "results", "ratelimits", "health", "errors", "demo",
+    "respond", "api", "datasets", "kiosk", "results", "maintenance", "ratelimits", "health", "errors", "demo",
 )
 
 

@@ -57,6 +57,11 @@ def from_environment(instance_path: str) -> dict:
         "TIMEZONE": env.get("SURVEY_TIMEZONE", "Europe/Stockholm"),
         # a tablet that was offline at the event may send its queue this many days after closing
         "SUBMISSION_GRACE_DAYS": int(env.get("SUBMISSION_GRACE_DAYS", "14")),
+        # raw responses are deleted this many days after a collection closes (flask retention apply)
+        # unless the collection sets its own period. Five years: outcomes are followed year over year
+        # against a baseline, so raw answers outlive several waves; then data minimisation wins
+        # (README, "Retention")
+        "RETENTION_DEFAULT_DAYS": int(env.get("RETENTION_DEFAULT_DAYS", str(5 * 365 + 1))),
         # unfinished answers left on a shared tablet are dropped after this long without a tap
         "JOURNEY_IDLE_MINUTES": int(env.get("JOURNEY_IDLE_MINUTES", "60")),
         # a parent on their own phone may come back to unfinished answers for this long (in their cookie only)

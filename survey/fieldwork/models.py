@@ -48,6 +48,8 @@ class Collection(db.Model):
     # "close now": new respondents are turned away at once, while answers a tablet queued offline
     # earlier that day still arrive within the grace period (the dates decide those)
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # days raw responses are kept after closes_on; None: the server's RETENTION_DEFAULT_DAYS
+    retention_days: Mapped[int | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # re-sends of a stored client id with other answers: refused (409), counted so staff see a
     # device whose client ids are not unique, or one that edits answers after sending
