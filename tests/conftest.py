@@ -127,6 +127,8 @@ class StaffActions:
                 password: str = "a-long-enough-passphrase"):
         username = username or f"{role}-{uuid.uuid4().hex[:6]}"
         self.create(username, role, password)
+        # staff pages follow the browser's language; these tests read them in English unless they say otherwise
+        self.client.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
         reply = self.client.post("/staff/login", data={"username": username, "password": password})
         assert reply.status_code == 302, reply.text
         return username

@@ -14,28 +14,40 @@ from typing import Any, Mapping
 from sqlalchemy import select, text
 
 from ..extensions import db
-from ..questionnaires.models import QuestionnaireVersion, parsed_definition
+from ..questionnaires.models import Questionnaire, QuestionnaireVersion, parsed_definition
 from .models import Collection
 
 _COLLECTION = Collection.__table__
 _VERSION = QuestionnaireVersion.__table__
+_QUESTIONNAIRE = Questionnaire.__table__
 _COLUMNS = (*_COLLECTION.columns, _VERSION.c.number.label("version_number"),
-            _VERSION.c.content_hash.label("version_content_hash"))
+            _VERSION.c.content_hash.label("version_content_hash"),
+            _VERSION.c.questionnaire_id.label("version_questionnaire_id"), _QUESTIONNAIRE.c.form_id.label("form_id"))
 # Written once as typed text: SQLAlchemy then neither rebuilds a cache key for a many-column select
 # nor runs ORM compilation on every request, and still converts dates and JSON as the model does.
 _BY_SLUG = text(
     f"SELECT {', '.join(f'collection.{c.name}' for c in _COLLECTION.columns)}, "
-    "questionnaire_version.number AS version_number, questionnaire_version.content_hash AS version_content_hash "
+    "questionnaire_version.number AS version_number, questionnaire_version.content_hash AS version_content_hash, "
+    "questionnaire_version.questionnaire_id AS version_questionnaire_id, questionnaire.form_id AS form_id "
     "FROM collection JOIN questionnaire_version ON questionnaire_version.id = collection.questionnaire_version_id "
+    "JOIN questionnaire ON questionnaire.id = questionnaire_version.questionnaire_id "
     "WHERE collection.slug = :slug").columns(*_COLUMNS)
 
 
-class VersionView:
-    """The questionnaire version a collection shows: its id, number and parsed definition."""
-    __slots__ = ("id", "number", "content_hash")
+class QuestionnaireView:
+    __slots__ = ("id", "form_id")
 
-    def __init__(self, version_id: int, number: int, content_hash: str):
+    def __init__(self, questionnaire_id: int, form_id: str):
+        self.id, self.form_id = questionnaire_id, form_id
+
+
+class VersionView:
+    """The questionnaire version a collection shows: its id, number, questionnaire and parsed definition."""
+    __slots__ = ("id", "number", "content_hash", "questionnaire_id", "questionnaire")
+
+    def __init__(self, version_id: int, number: int, content_hash: str, questionnaire: QuestionnaireView):
         self.id, self.number, self.content_hash = version_id, number, content_hash
+        self.questionnaire_id, self.questionnaire = questionnaire.id, questionnaire
 
     @property
     def parsed(self):
@@ -51,7 +63,8 @@ class CollectionView:
 
     def __init__(self, row: Mapping[str, Any]):
         self._row = row
-        self.version = VersionView(row["questionnaire_version_id"], row["version_number"], row["version_content_hash"])
+        self.version = VersionView(row["questionnaire_version_id"], row["version_number"], row["version_content_hash"],
+                                   QuestionnaireView(row["version_questionnaire_id"], row["form_id"]))
 
     def __getattr__(self, name: str) -> Any:
         if name in self._row:

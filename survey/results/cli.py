@@ -163,7 +163,8 @@ def demo_results(years, seed):
             language = rng.choices(collection.languages, [6, 3, 3, 1, 1][:len(collection.languages)])[0]
             channel = rng.choice(collection.response_channels)
             # the stored-response path of the one intake, without its date rule (these years are past)
-            store_once(collection, Submission(uuid.uuid4().hex, language, channel, answers, None, sent), answers, sent)
+            submission = Submission(uuid.uuid4().hex, language, channel, answers, None, sent)
+            store_once(collection, collection.version, submission, answers, sent)
             count_response(collection, day=local_date(sent, tz), language=language, channel=channel, answers=answers)
             made += 1
         if form == "youth" and year == last and wave != "event":

@@ -51,7 +51,8 @@ def youth_collection(slug: str, activity: str, genders: list[int], safe_share: f
         answers.update(gender=gender, safe_meeting_place=4 if index % 10 < safe_share * 10 else 1)
         answers = check_answers(definition, answers).answers
         moment = datetime.combine(yesterday, datetime.min.time()).replace(hour=12)
-        store_once(collection, Submission(uuid.uuid4().hex, "ar", "tablet", answers, None, moment), answers, moment)
+        submission = Submission(uuid.uuid4().hex, "ar", "tablet", answers, None, moment)
+        store_once(collection, collection.version, submission, answers, moment)
         count_response(collection, day=yesterday, language="ar", channel="tablet", answers=answers)
     db.session.commit()
     return collection

@@ -54,7 +54,8 @@ def store_on():
         checked = check_answers(collection.version.parsed, answers)
         assert checked.ok, checked.errors
         moment = datetime(day.year, day.month, day.day, 12)
-        store_once(collection, Submission(uuid.uuid4().hex, language, channel, checked.answers, None, moment),
+        store_once(collection, collection.version,
+                   Submission(uuid.uuid4().hex, language, channel, checked.answers, None, moment),
                    checked.answers, moment)
         count_response(collection, day=day, language=language, channel=channel, answers=checked.answers)
         db.session.commit()
