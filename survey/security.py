@@ -77,6 +77,7 @@ def init_app(app) -> None:
 
     manifest = static_manifest(app.static_folder)
     originals = {hashed: name for name, hashed in manifest.items()}
+    app.extensions["survey_static_originals"] = originals  # hashed name -> file, for the PDF renderer
 
     @app.url_defaults
     def hashed_static_url(endpoint, values):

@@ -75,7 +75,8 @@ def report_command(year, lang, out):
         from .views import render_report
         g.lang = lang
         html = render_report(year, lang, collections=None, pdf=True)
-        Path(out).write_bytes(html_to_pdf(html, current_app.static_folder))
+        static_names = current_app.extensions.get("survey_static_originals")
+        Path(out).write_bytes(html_to_pdf(html, current_app.static_folder, static_names))
     click.echo(f"wrote {out}")
 
 

@@ -12,7 +12,8 @@ STATIC_PREFIX = "/static/"
 BASE_URL = "http://report.invalid/"
 
 
-def html_to_pdf(html: str, static_folder: str) -> bytes:
+def html_to_pdf(html: str, static_folder: str, hashed_names: dict[str, str] | None = None) -> bytes:
+    """`hashed_names` maps the content-hashed names pages link to (survey/security.py) back to files."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
@@ -21,7 +22,8 @@ def html_to_pdf(html: str, static_folder: str) -> bytes:
     class StaticFilesOnly(URLFetcher):
         def fetch(self, url, headers=None):
             path = urlparse(url).path
-            target = (folder / path[len(STATIC_PREFIX):]).resolve()
+            name = path[len(STATIC_PREFIX):]
+            target = (folder / (hashed_names or {}).get(name, name)).resolve()
             if not url.startswith(BASE_URL) or not path.startswith(STATIC_PREFIX) or folder not in target.parents:
                 raise ValueError(f"the report may only use its own static files, not {url}")
             return super().fetch(target.as_uri(), headers)

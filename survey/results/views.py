@@ -92,7 +92,7 @@ def report(year):
 def report_pdf(year):
     from .pdf import html_to_pdf
     html = _report(year)
-    pdf = html_to_pdf(html, current_app.static_folder)
+    pdf = html_to_pdf(html, current_app.static_folder, current_app.extensions.get("survey_static_originals"))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="kraftsamling-herrgarden-{year}-{g.lang}.pdf"'})
 
