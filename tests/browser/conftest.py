@@ -71,3 +71,4 @@ def tablet(browser):
 def db_session(live_app):
     with live_app.app_context():
         yield db.session
+

@@ -10,30 +10,18 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.auth.accounts import create_user
-from survey.fieldwork.operations import confirm_guardian_consent, create_collection
-from survey.i18n import answer_message, ui_languages
+from survey.i18n import answer_message
 from survey.models import Response
 from survey.questionnaires.errors import AnswerError
 
-from factories import load_fixture_form
+from factories import confirmed_children_collection
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
 def collection(live_app):
-    with live_app.app_context():
-        load_fixture_form("allkinds")
-        slug = f"summer-{os.urandom(3).hex()}"
-        collection = create_collection(slug, "allkinds", activity="Bästa sommaren 2026", wave="baseline",
-                                       ui_languages=ui_languages(), guardian_consent=True, audience="child")
-        # the coordinator, signed in, has confirmed that the guardians agreed (never the child's screen)
-        adult, _password = create_user(f"adult-{slug}", "coordinator", actor_name="test")
-        confirm_guardian_consent(collection, actor=adult)
-        db.session.commit()
-        return slug
+    return confirmed_children_collection(live_app, "summer")
 
 
 def keep_screenshot(page, name: str, tmp_path: Path) -> None:
