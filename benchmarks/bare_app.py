@@ -2,7 +2,8 @@
 
 It takes the same requests as the survey server's submission paths and commits each body to one
 table, with nothing else: no validation, no ORM, no sessions, no rate limit, no translations.
-One database connection is opened per gunicorn worker and kept. SQLite gets the app's own
+One database connection is opened per gunicorn worker thread and kept (as the app's pool keeps one
+per thread). SQLite gets the app's own
 settings (WAL, a busy timeout, the default `synchronous`), so both pay the same for durability.
 
     BARE_DATABASE_URL=sqlite:////tmp/bare.db python benchmarks/bare_app.py   # create the table
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 
 from flask import Flask, jsonify, redirect, request
 
@@ -23,21 +25,23 @@ INSERT = (f"INSERT INTO bare_submission (client_id, body) VALUES ({MARK}, {MARK}
           "ON CONFLICT (client_id) DO NOTHING")
 
 app = Flask(__name__)
-_connection = None
+_local = threading.local()
 
 
 def connection():
-    """This worker's connection, opened at its first request and kept (never shared across a fork)."""
-    global _connection
-    if _connection is None:
+    """This thread's connection, opened at its first request and kept (never shared across a fork or
+    between threads: one sqlite3 connection used by two threads at once fails)."""
+    conn = getattr(_local, "connection", None)
+    if conn is None:
         if SQLITE:
-            _connection = sqlite3.connect(DATABASE_URL[len("sqlite:///"):], check_same_thread=False)
-            _connection.execute("PRAGMA journal_mode=WAL")
-            _connection.execute("PRAGMA busy_timeout=5000")
+            conn = sqlite3.connect(DATABASE_URL[len("sqlite:///"):])
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA busy_timeout=5000")
         else:
             import psycopg
-            _connection = psycopg.connect(DATABASE_URL)
-    return _connection
+            conn = psycopg.connect(DATABASE_URL)
+        _local.connection = conn
+    return conn
 
 
 def store(client_id: str | None, body: str) -> None:

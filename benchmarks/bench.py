@@ -59,7 +59,7 @@ def free_port() -> int:
 def server_env(database_url: str, bare_url: str, ratelimit_storage: str | None) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("ACCESS_LOG", "WEB_CONCURRENCY", "BIND")}
     storage = ratelimit_storage or ("redis://127.0.0.1:6379" if redis_answers() else None)
-    if storage:
+    if storage and not storage.startswith("memory://"):
         # the production shape: shared rate-limit storage, every production guard on
         env.update(SURVEY_ENV="production", RATELIMIT_STORAGE_URI=storage)
     else:
@@ -91,7 +91,7 @@ def flask(env: dict, *args: str) -> None:
 def start_gunicorn(env: dict, module: str, port: int, args, extra: tuple = ()) -> subprocess.Popen:
     # cwd is the repository, so both servers read the same gunicorn.conf.py; the flags below win over it
     return subprocess.Popen([str(VENV_BIN / "gunicorn"), "-w", str(args.workers), "-k", args.worker_class,
-                             "-b", f"127.0.0.1:{port}", "--log-level", "warning", *extra, module],
+                             "--threads", str(args.threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning", *extra, module],
                             cwd=ROOT, env=env)
 
 
@@ -207,20 +207,21 @@ def warm_up(port: int, lines: list) -> None:
     conn.close()
 
 
-def profile_workers(server: subprocess.Popen, seconds: float, out_dir: Path, label: str) -> list[subprocess.Popen]:
+def profile_workers(server: subprocess.Popen, seconds: float, out_dir: Path, label: str,
+                    idle: bool = True) -> list[subprocess.Popen]:
     """py-spy on each app worker for the measured run (as root); collapsed stacks for benchmarks/profile_report.py."""
     spy = shutil.which("py-spy", path=str(VENV_BIN)) or shutil.which("py-spy")
     if not spy:
         raise SystemExit("--profile needs py-spy: .venv/bin/pip install py-spy (and root, to attach to a process)")
     out_dir.mkdir(parents=True, exist_ok=True)
     return [subprocess.Popen([spy, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "200",
-                              "--format", "raw", "--idle", "--nonblocking", "-o", str(out_dir / f"{label}-{pid}.txt")],
+                              "--format", "raw", *(["--idle"] if idle else []), "--nonblocking", "-o", str(out_dir / f"{label}-{pid}.txt")],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for pid in worker_pids(server)]
 
 
 def run_database(kind: str, args, failures: list[str]) -> list[dict]:
-    print(f"\n== {DB_NAMES[kind]}: {args.workers} gunicorn workers ({args.worker_class}), "
+    print(f"\n== {DB_NAMES[kind]}: {args.workers} gunicorn workers ({args.worker_class}, {args.threads} threads), "
           f"{args.connections} connections, {args.seconds:g} s a measurement, loader {args.loader}; "
           f"load average {os.getloadavg()[0]:.1f} ==", flush=True)
     rows: list[dict] = []
@@ -252,17 +253,15 @@ def run_database(kind: str, args, failures: list[str]) -> list[dict]:
                              "p99_ms": r["p99_ms"], "requests": r["requests"], "errors": r["errors"],
                              "replayed": r["wrapped"], "ratio": ratio if server == "app" else None})
 
-        app_api_rps = None
         if "api" in args.only:
             lines = api_lines(int(args.seconds * args.max_rps), seed=2)
             results = {}
             for name, port in targets:
-                spies = (profile_workers(app, args.seconds, args.profile, f"{kind}-api")
+                spies = (profile_workers(app, args.seconds, args.profile, f"{kind}-api", not args.profile_cpu)
                          if args.profile and name == "app" else [])
                 results[name] = measure(f"api/{name}", port, lines, args, workdir, (201,))
                 for spy in spies:
                     spy.wait(timeout=60)
-            app_api_rps = results["app"]["rps"]
             record("api", results)
 
         if "form" in args.only:
@@ -323,7 +322,7 @@ def summary(rows: list[dict], args) -> None:
     if not rows:
         return
     print(f"\n== Summary ({date.today().isoformat()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
-          f"{args.connections} connections, {args.workers} workers {args.worker_class}, {args.seconds:g} s each, loader {args.loader}) ==")
+          f"{args.connections} connections, {args.workers} workers {args.worker_class} x {args.threads} threads, {args.seconds:g} s each, loader {args.loader}) ==")
     print("| database | path | bare req/s | bare p50 / p99 ms | app req/s | app p50 / p99 ms | app/bare | errors (app) |")
     print("|---|---|---|---|---|---|---|---|")
     for kind in ("sqlite", "postgresql"):
@@ -348,7 +347,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10, help="length of each measurement")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="sync")
+    # production's settings (gunicorn.conf.py); note that gunicorn turns `sync` with threads > 1 into gthread
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", "8")))
     parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--max-rps", type=int, default=4000, help="prepared API requests per measured second")
     parser.add_argument("--max-journeys", type=int, default=3000, help="journeys walked for `form`, at most")
@@ -360,6 +361,8 @@ def main() -> int:
     parser.add_argument("--ratelimit-storage", help="the app's RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379 "
                         "(default: Redis on 127.0.0.1:6379 when it answers, as in production; else memory:// in development mode)")
     parser.add_argument("--profile", type=Path, help="record py-spy stacks of the app's workers during `api` here")
+    parser.add_argument("--profile-cpu", action="store_true", help="profile CPU only (without py-spy's --idle, "
+                        "so time waiting on the disk, the database lock or Redis is left out)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     args.only = PARTS if args.only == "all" else (args.only,)

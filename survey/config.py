@@ -74,6 +74,9 @@ def from_environment(instance_path: str) -> dict:
         # and how long its thank-you screen stays before the language picker returns
         "KIOSK_IDLE_SECONDS": int(env.get("KIOSK_IDLE_SECONDS", "90")),
         "KIOSK_THANKS_SECONDS": int(env.get("KIOSK_THANKS_SECONDS", "6")),
+        # how long a worker keeps a collection's row for the answer pages and the API (survey/fieldwork/snapshots.py);
+        # a change made in another worker or host reaches it within this many seconds. 0: read every time
+        "COLLECTION_SNAPSHOT_SECONDS": float(env.get("COLLECTION_SNAPSHOT_SECONDS", "2")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         # memory:// is per process; several workers or hosts share redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

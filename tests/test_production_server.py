@@ -1,11 +1,8 @@
 """The server started as the README says for production: safe by default, with a real gunicorn."""
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 
 import pytest

@@ -5,13 +5,23 @@ than validating and storing the answers (profiled with pyinstrument; benchmarks/
 A snapshot carries every column of the collection row, so a column added later is there too,
 and the same rules as the model (state_on, accepts, response_channels). Anything that changes a
 collection loads the model instead.
+
+The row read is kept per process for COLLECTION_SNAPSHOT_SECONDS (a tablet flushing its queue
+sends hundreds of responses to one collection, and the query was a tenth of each submission's
+time). A change made in this process (staff pages, kiosk set-up) forgets it at once, through the
+session's flush; a change made by another worker, host or command reaches each process within
+that many seconds. Nothing turns on a few seconds here: an intake that sees a collection as open
+for two more seconds takes what a tablet may send within the grace days anyway.
 """
 from __future__ import annotations
 
+import time
 from types import FunctionType, MethodType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from sqlalchemy import select, text
+from flask import current_app
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..questionnaires.models import Questionnaire, QuestionnaireVersion, parsed_definition
@@ -78,6 +88,54 @@ class CollectionView:
         raise AttributeError(name)
 
 
+class SnapshotCache:
+    """Rows by slug, each kept `seconds` after it was read (a missing collection is not kept)."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic):
+        self.seconds, self.clock = seconds, clock
+        self._rows: dict[str, tuple[float, Mapping[str, Any]]] = {}
+
+    def get(self, slug: str, read: Callable[[str], Mapping[str, Any] | None]) -> Mapping[str, Any] | None:
+        kept = self._rows.get(slug)
+        now = self.clock()
+        if kept is not None and now < kept[0]:
+            return kept[1]
+        row = read(slug)
+        if row is not None and self.seconds > 0:
+            self._rows[slug] = (now + self.seconds, row)
+        else:
+            self._rows.pop(slug, None)
+        return row
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+
+EXTENSION = "collection_snapshots"
+
+
+def init_app(app) -> None:
+    app.extensions[EXTENSION] = SnapshotCache(float(app.config.get("COLLECTION_SNAPSHOT_SECONDS", 2)))
+
+
+def _read(slug: str) -> Mapping[str, Any] | None:
+    return db.session.execute(_BY_SLUG, {"slug": slug}).mappings().first()
+
+
 def collection_view(slug: str) -> CollectionView | None:
-    row = db.session.execute(_BY_SLUG, {"slug": slug}).mappings().first()
+    cache = current_app.extensions.get(EXTENSION)
+    row = cache.get(slug, _read) if cache is not None else _read(slug)
     return CollectionView(row) if row is not None else None
+
+
+_WATCHED = (Collection, QuestionnaireVersion, Questionnaire)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_changed_collections(session, _flush_context) -> None:
+    """A collection (or its questionnaire) changed through the ORM in this process: forget every
+    kept row, so this worker's next request reads it anew (before the commit, too: harmless)."""
+    if any(isinstance(obj, _WATCHED) for obj in (*session.new, *session.dirty, *session.deleted)):
+        cache = current_app.extensions.get(EXTENSION) if current_app else None
+        if cache is not None:
+            cache.clear()

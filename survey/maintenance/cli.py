@@ -128,7 +128,7 @@ def apply(dry_run):
     if dry_run:
         click.echo(f"dry run: {sum(s.responses for s in due)} responses in {len(due)} collections would be deleted")
         return
-    done = apply_retention(today, _default_days())
+    done = apply_retention(today, _default_days(), tz=current_app.config["TIMEZONE"])
     db.session.commit()
     click.echo(f"deleted {sum(s.responses for s in done)} responses in {len(done)} collections")
 

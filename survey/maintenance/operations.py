@@ -30,8 +30,13 @@ def retention_plan(today: date, default_days: int) -> list[RetentionStep]:
             for c in db.session.scalars(select(Collection).order_by(Collection.slug))]
 
 
-def apply_retention(today: date, default_days: int, *, actor_name: str = "cli") -> list[RetentionStep]:
-    """Delete the responses of every collection past its retention period; one audit record each."""
+def apply_retention(today: date, default_days: int, *, tz: str, actor_name: str = "cli") -> list[RetentionStep]:
+    """Delete the responses of every collection past its retention period; one audit record each.
+
+    The results' tallies outlive the raw answers, so every response not yet counted is counted first."""
+    from ..results.tallies import catch_up
+    while catch_up(tz):
+        pass
     done = []
     for step in retention_plan(today, default_days):
         if not step.due or not step.responses:

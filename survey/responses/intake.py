@@ -26,7 +26,6 @@ from ..fieldwork.models import Collection, CollectionState
 from ..questionnaires.models import QuestionnaireVersion
 from ..questionnaires.answers import check_answers
 from ..questionnaires.errors import AnswerError
-from ..results.tallies import count_response
 from .models import Response
 
 
@@ -67,11 +66,8 @@ def accept(collection: Collection, submission: Submission, now: datetime, *, tz:
     checked = check_answers(version.parsed, submission.answers)
     if not checked.ok:
         return IntakeResult(Outcome.INVALID, CollectionState.OPEN, checked.errors)
+    # one statement: the results' tallies count it later (pending_tally, survey/results/tallies.py)
     outcome = store_once(collection, version, submission, checked.answers, now)
-    if outcome is Outcome.STORED:
-        # the results' running aggregates count it in this same transaction
-        count_response(collection, day=local_date(min(submission.submitted_at, now), tz),
-                       language=submission.language, channel=submission.channel, answers=checked.answers)
     return IntakeResult(outcome, collection.state_on(today))
 
 

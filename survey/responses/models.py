@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -14,7 +14,12 @@ from ..questionnaires.models import QuestionnaireVersion
 class Response(db.Model):
     """One submitted questionnaire, stored once per (collection, client id)."""
 
-    __table_args__ = (UniqueConstraint("collection_id", "client_id"),)
+    __table_args__ = (
+        UniqueConstraint("collection_id", "client_id"),
+        # the few responses the results' tallies have not counted yet (survey/results/tallies.py, catch_up)
+        Index("ix_response_pending_tally", "id", sqlite_where=text("pending_tally"),
+              postgresql_where=text("pending_tally")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id"), index=True)
@@ -25,5 +30,7 @@ class Response(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(nullable=True)   # minute precision
     submitted_at: Mapped[datetime]                                      # minute precision
     answers: Mapped[dict] = mapped_column(db.JSON)
+    # True from storing until the results' tallies count it: counting is not on the submission's path
+    pending_tally: Mapped[bool] = mapped_column(default=True, server_default=false())
     collection: Mapped[Collection] = relationship()
     version: Mapped[QuestionnaireVersion] = relationship()

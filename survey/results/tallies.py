@@ -1,8 +1,9 @@
-"""Keeping the running aggregates: one call per stored response (from the one intake), one per
-journey begun (from the respondent's pages), and a full rebuild from the stored responses.
+"""Keeping the running aggregates: a catch-up that counts the responses stored since the last one
+(run by whoever reads the tallies), one call per journey begun (from the respondent's pages), and
+a full rebuild from the stored responses.
 
 Each call adds and flushes nothing but counters (an upsert adding to a row); the caller commits,
-so a counter lands in the same transaction as the response it counts.
+so a counter lands in the same transaction as the claim on the responses it counts.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import current_app
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select, text, update
 
 from ..extensions import db
 from ..questionnaires.definition import Definition
@@ -59,19 +60,77 @@ def feedback_value(indicators: IndicatorSet, form_id: str, answers: Mapping[str,
     return None if value is None or isinstance(value, (list, dict)) else str(value)
 
 
-def count_response(collection, *, day: date, language: str, channel: str, answers: Mapping[str, Any]) -> None:
-    """Add one stored response to every tally it belongs in."""
-    indicators = current_indicators()
-    form_id = collection.version.questionnaire.form_id
-    _add(ResponseTally, dict(collection_id=collection.id, day=day), responses=1)
-    _add(ResponseMix, dict(collection_id=collection.id, language=language, channel=channel), responses=1)
-    for indicator_id, gender, x in contributions(indicators, form_id, collection.version.parsed, answers):
-        _add(IndicatorTally, dict(collection_id=collection.id, indicator=indicator_id, year=day.year, gender=gender),
-             n=1, total=x, total_sq=x * x)
-    value = feedback_value(indicators, form_id, answers)
-    if value is not None:
-        _add(AnswerTally, dict(collection_id=collection.id, var=indicators.feedback_item, value=value), n=1)
+class _Counts:
+    """Tally increments gathered in memory from responses, written in one statement per cell."""
+
+    def __init__(self, tz: str):
+        self.tz, self.indicators = tz, current_indicators()
+        self.daily: dict[tuple, int] = defaultdict(int)
+        self.mix: dict[tuple, int] = defaultdict(int)
+        self.cells: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+        self.answers_seen: dict[tuple, int] = defaultdict(int)
+
+    def add(self, collection, submitted_at, language: str, channel: str, answers: Mapping[str, Any]) -> None:
+        from ..clock import local_date
+        day = local_date(submitted_at, self.tz)
+        form_id = collection.version.questionnaire.form_id
+        self.daily[(collection.id, day)] += 1
+        self.mix[(collection.id, language, channel)] += 1
+        for indicator_id, gender, x in contributions(self.indicators, form_id, collection.version.parsed, answers):
+            cell = self.cells[(collection.id, indicator_id, day.year, gender)]
+            cell[0] += 1
+            cell[1] += x
+            cell[2] += x * x
+        value = feedback_value(self.indicators, form_id, answers)
+        if value is not None:
+            self.answers_seen[(collection.id, self.indicators.feedback_item, value)] += 1
+
+    def rows(self):
+        """(model, key, amounts) for every cell counted."""
+        for (c, d), n in self.daily.items():
+            yield ResponseTally, dict(collection_id=c, day=d), dict(responses=n)
+        for (c, lang, ch), n in self.mix.items():
+            yield ResponseMix, dict(collection_id=c, language=lang, channel=ch), dict(responses=n)
+        for (c, i, y, g), (n, t, sq) in self.cells.items():
+            yield IndicatorTally, dict(collection_id=c, indicator=i, year=y, gender=g), dict(n=n, total=t, total_sq=sq)
+        for (c, v, x), n in self.answers_seen.items():
+            yield AnswerTally, dict(collection_id=c, var=v, value=x), dict(n=n)
+
+
+CATCH_UP_BATCH = 500
+
+
+def catch_up(tz: str, batch: int = CATCH_UP_BATCH) -> int:
+    """Count up to `batch` responses stored since the last catch-up; returns how many were counted.
+
+    A submission only stores its response, marked `pending_tally`: counting it there held the
+    database's write lock through several more statements on every submission (benchmarks/README.md).
+    Whoever reads the tallies catches up first. The responses are claimed and the counters added in
+    one transaction (the caller commits), so each response is counted exactly once: two catch-ups
+    at once claim different rows (`AND pending_tally` is checked again on the row it updates), and
+    a catch-up that fails rolls back its claim with its counts.
+    """
+    from ..fieldwork.models import Collection
+    from ..responses.models import Response
+
+    table = Response.__table__
+    waiting = select(table.c.id).where(table.c.pending_tally).order_by(table.c.id).limit(batch)
+    claimed = db.session.execute(
+        update(table).where(table.c.pending_tally, table.c.id.in_(waiting.scalar_subquery()))
+        .values(pending_tally=False)
+        .returning(table.c.collection_id, table.c.submitted_at, table.c.language, table.c.channel, table.c.answers)
+    ).all()
+    if not claimed:
+        return 0
+    collections = {c.id: c for c in db.session.scalars(
+        select(Collection).where(Collection.id.in_({row.collection_id for row in claimed})))}
+    counts = _Counts(tz)
+    for row in claimed:
+        counts.add(collections[row.collection_id], row.submitted_at, row.language, row.channel, row.answers or {})
+    for model, key, amounts in counts.rows():
+        _add(model, key, **amounts)
     db.session.flush()
+    return len(claimed)
 
 
 def count_start(collection, day: date) -> None:
@@ -97,43 +156,28 @@ def _upsert(model, keys: tuple[str, ...], amounts: tuple[str, ...]):
 
 
 def rebuild(tz: str, batch: int = 5000) -> int:
-    """Recompute every response-based tally from the stored responses; returns how many were read."""
-    from ..clock import local_date
+    """Recompute every response-based tally from the stored responses; returns how many were read.
+
+    Every response counts, pending or not, and none is pending afterwards."""
     from ..fieldwork.models import Collection
     from ..responses.models import Response
 
-    indicators = current_indicators()
     collections = {c.id: c for c in db.session.scalars(select(Collection))}
-    daily: dict[tuple, int] = defaultdict(int)
-    mix: dict[tuple, int] = defaultdict(int)
-    cells: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
-    answers_seen: dict[tuple, int] = defaultdict(int)
+    counts = _Counts(tz)
     read = 0
     rows = db.session.execute(select(Response.collection_id, Response.submitted_at, Response.language,
                                      Response.channel, Response.answers).execution_options(yield_per=batch))
     for collection_id, submitted_at, language, channel, answers in rows:
         read += 1
-        collection = collections[collection_id]
-        day = local_date(submitted_at, tz)
-        form_id = collection.version.questionnaire.form_id
-        daily[(collection_id, day)] += 1
-        mix[(collection_id, language, channel)] += 1
-        for indicator_id, gender, x in contributions(indicators, form_id, collection.version.parsed, answers):
-            cell = cells[(collection_id, indicator_id, day.year, gender)]
-            cell[0] += 1
-            cell[1] += x
-            cell[2] += x * x
-        value = feedback_value(indicators, form_id, answers)
-        if value is not None:
-            answers_seen[(collection_id, indicators.feedback_item, value)] += 1
+        counts.add(collections[collection_id], submitted_at, language, channel, answers or {})
     for model in (ResponseTally, ResponseMix, IndicatorTally, AnswerTally):
         db.session.execute(delete(model))
-    _insert(ResponseTally, [dict(collection_id=c, day=d, responses=n) for (c, d), n in daily.items()])
-    _insert(ResponseMix, [dict(collection_id=c, language=lang, channel=ch, responses=n)
-                          for (c, lang, ch), n in mix.items()])
-    _insert(IndicatorTally, [dict(collection_id=c, indicator=i, year=y, gender=g, n=n, total=t, total_sq=s)
-                             for (c, i, y, g), (n, t, s) in cells.items()])
-    _insert(AnswerTally, [dict(collection_id=c, var=v, value=x, n=n) for (c, v, x), n in answers_seen.items()])
+    by_model: dict = defaultdict(list)
+    for model, key, amounts in counts.rows():
+        by_model[model].append({**key, **amounts})
+    for model, rows_of_model in by_model.items():
+        _insert(model, rows_of_model)
+    db.session.execute(update(Response.__table__).where(Response.__table__.c.pending_tally).values(pending_tally=False))
     db.session.flush()
     return read
 

@@ -19,7 +19,7 @@ from .figures import (feedback_figures, indicator_figures, public_figures, repor
                       response_figures)
 from .publishing import is_published
 from .scope import visible_collections
-from .tallies import current_indicators
+from .tallies import CATCH_UP_BATCH, catch_up, current_indicators
 
 bp = Blueprint("results", __name__, url_prefix="/staff/results", template_folder="templates")
 participants = Blueprint("participants", __name__, template_folder="templates")
@@ -31,9 +31,19 @@ def _today() -> date:
     return local_today(current_app.config["TIMEZONE"])
 
 
+def count_what_arrived() -> None:
+    """Bring the tallies up to date before showing them: a batch per transaction, so a long catch-up
+    (the first look after a big event) never holds the database's write lock for long."""
+    tz = current_app.config["TIMEZONE"]
+    while catch_up(tz) == CATCH_UP_BATCH:
+        db.session.commit()
+    db.session.commit()
+
+
 @bp.get("/")
 @requires(Permission.VIEW_RESULTS)
 def overview():
+    count_what_arrived()
     collections = visible_collections(current_user)
     rule = staff_rule(current_app.config)
     indicators = current_indicators()
@@ -47,6 +57,7 @@ def overview():
 @bp.get("/c/<slug>")
 @requires(Permission.VIEW_RESULTS)
 def collection(slug):
+    count_what_arrived()
     # The same fine tables as the overview (over every collection this person sees), of which
     # this page shows one row: a cell hidden there is hidden here.
     collections = visible_collections(current_user)
@@ -73,6 +84,7 @@ def _report(year: int):
 
 def render_report(year: int, lang: str, collections, pdf: bool) -> str:
     """The yearly report's HTML (`collections` None: every collection, for the command line)."""
+    count_what_arrived()
     if collections is None:
         collections = list(db.session.scalars(select(Collection).order_by(Collection.id)))
     rule = staff_rule(current_app.config)
@@ -108,6 +120,7 @@ def public_results(slug):
         abort(404)
     if collection.state_on(_today()) is not CollectionState.CLOSED:
         return render_template("results/public_not_yet.html", collection=collection), 409
+    count_what_arrived()
     figures = public_figures(public_rule(current_app.config), current_indicators(), collection)
     return render_template("results/public.html", collection=collection, figures=figures,
                            threshold=public_rule(current_app.config).threshold)

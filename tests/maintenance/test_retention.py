@@ -61,6 +61,16 @@ def test_responses_past_the_default_period_are_deleted_and_counted(app, runner, 
     assert (stored("old"), stored("recent")) == (0, 2)
 
 
+def test_responses_not_yet_in_the_results_tallies_are_counted_before_they_go(app, runner, make_collection, submit):
+    from survey.results.models import ResponseTally
+    collection = collection_with_responses(make_collection, submit, "old", 3, closed_days_ago=6 * 365)
+    assert db.session.scalars(select(ResponseTally)).all() == []       # nobody has looked at results yet
+    assert runner.invoke(args=["retention", "apply"]).exit_code == 0
+    assert stored("old") == 0
+    assert db.session.scalar(select(func.sum(ResponseTally.responses))
+                             .where(ResponseTally.collection_id == collection.id)) == 3
+
+
 def test_a_collection_s_own_period_overrides_the_default(app, runner, make_collection, submit):
     collection_with_responses(make_collection, submit, "short", 2, closed_days_ago=60, retention_days=30)
     collection_with_responses(make_collection, submit, "short-recent", 2, closed_days_ago=10, retention_days=30)

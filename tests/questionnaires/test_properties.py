@@ -20,7 +20,7 @@ from survey.questionnaires.answers import check_answers
 from survey.questionnaires.items import ChoiceItem, MultipleChoiceItem, NumberItem
 from survey.questionnaires.loader import load_file
 from survey.questionnaires.scoring import item_score, score_all
-from survey.questionnaires.yaml_files import reader, writer
+from survey.questionnaires.yaml_files import writer
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = load_languages(ROOT / "forms" / "languages.yaml")

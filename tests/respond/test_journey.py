@@ -266,7 +266,7 @@ def test_nothing_identifying_is_stored(make_collection, client):
     flat = " ".join(str(v) for v in row.values())
     assert "203.0.113.77" not in flat and "KidTablet" not in flat
     assert set(row.keys()) == {"id", "collection_id", "questionnaire_version_id", "client_id", "language",
-                               "channel", "started_at", "submitted_at", "answers"}
+                               "channel", "started_at", "submitted_at", "answers", "pending_tally"}
 
 
 def test_next_child_on_a_shared_tablet_starts_with_nothing_filled_in(make_collection, client):

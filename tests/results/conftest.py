@@ -43,12 +43,14 @@ def youth_answers():
 
 @pytest.fixture
 def store_on():
-    """store_on(collection, day, answers, language="sv", channel="tablet"): a response stored and
-    counted as the intake does, on a day of our choosing (the intake's date rule left out)."""
+    """store_on(collection, day, answers, language="sv", channel="tablet"): a response stored as the
+    intake does, on a day of our choosing (the intake's date rule left out), and counted."""
+    from flask import current_app
+
     from survey.extensions import db
     from survey.questionnaires.answers import check_answers
     from survey.responses.intake import Submission, store_once
-    from survey.results.tallies import count_response
+    from survey.results.tallies import catch_up
 
     def store(collection, day: date, answers: dict, language: str = "sv", channel: str = "tablet"):
         checked = check_answers(collection.version.parsed, answers)
@@ -57,6 +59,6 @@ def store_on():
         store_once(collection, collection.version,
                    Submission(uuid.uuid4().hex, language, channel, checked.answers, None, moment),
                    checked.answers, moment)
-        count_response(collection, day=day, language=language, channel=channel, answers=checked.answers)
+        catch_up(current_app.config["TIMEZONE"])
         db.session.commit()
     return store
