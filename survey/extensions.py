@@ -41,7 +41,9 @@ limiter = Limiter(hashed_client_key)
 
 def retry_after(error) -> dict[str, str]:
     """The Retry-After header for a refused request: the length of the limit's window, at most."""
-    limit = getattr(getattr(error, "limit", None), "limit", None)
+    # Flask-Limiter's exception holds its Limit (whose .limit is the item); ours holds the item itself
+    limit = getattr(error, "limit", None)
+    limit = getattr(limit, "limit", limit)
     return {"Retry-After": str(int(limit.get_expiry()) if limit is not None else 60)}
 
 

@@ -1,20 +1,24 @@
 """Who a rate limit counts, in one place: every key is a keyed hash, never a raw address or name.
 
 - API and sign-in per address: `hashed_client_key` (survey/extensions.py, the limiter's default).
+  The submission API counts through `submission_limit` below (the same key, store and 429).
 - Sign-in per account: `account_failures_key`, counting failed attempts only (`failed_sign_in`) over
   a short window, so a stranger can slow an account down but never lock its owner out for long,
   while the per-address limit bounds what any one source can try.
-- The respondent's answer pages (POST /s/...): `respondent_key`. A kiosk tablet is counted on its
-  own through the `kiosk` value the kiosk set-up puts in its signed session, so thirty tablets behind
-  one event router never share a bucket; only a visitor without one is counted by address.
+- The respondent's answer pages (POST /s/...): `respondent_key`, counted by `_answer_page_limit`.
+  A session carrying a `kiosk` value is counted on its own, so tablets behind one event router
+  need not share a bucket; a visitor without one is counted by address. (The kiosk pages send
+  their outbox to the submission API, counted per address under SUBMISSION_RATE_LIMIT.)
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
-from functools import cache
+from functools import lru_cache, wraps
 
 from flask import current_app, request, session
+from limits import RateLimitItem, parse_many
+from werkzeug.exceptions import TooManyRequests
 
 from .extensions import hashed_client_key, limiter
 
@@ -43,13 +47,50 @@ def failed_sign_in(response) -> bool:
     return response.status_code != 302
 
 
-@cache
-def _limit_answer_pages() -> None:
-    # the blueprint is one object for every app built in this process: limit it once, not per app
-    from .respond.views import bp as respond_bp
-    limiter.limit(lambda: current_app.config["RESPONDENT_RATE_LIMIT"], key_func=respondent_key,
-                  methods=["POST"])(respond_bp)
+class TooFast(TooManyRequests):
+    """More requests than a limit allows; `limit` says for how long (the Retry-After header)."""
+
+    def __init__(self, limit: RateLimitItem):
+        super().__init__()
+        self.limit = limit
 
 
-def init_app(_app) -> None:
-    _limit_answer_pages()
+@lru_cache(maxsize=16)
+def _parsed(limits: str) -> tuple[RateLimitItem, ...]:
+    return tuple(parse_many(limits))
+
+
+def hit(config_name: str, key: str, scope: str) -> None:
+    """Count one request against the limit named by `config_name`; TooFast when it is used up.
+
+    The two submission paths (the API, the answer pages) count with the `limits` library straight
+    on Flask-Limiter's own storage (Redis in production): the same keyed hashes, fixed windows and
+    429 with Retry-After. There Flask-Limiter's per-request machinery (gathering, filtering and
+    scoping every declared limit, twice a request) cost as much CPU as the store's round trip
+    itself (benchmarks/README.md, "Where the app's time goes"); this is one hit per limit.
+    """
+    config = current_app.config
+    if not config.get("RATELIMIT_ENABLED", True):
+        return
+    parts = [part for part in (config.get("RATELIMIT_KEY_PREFIX"), key, scope) if part]
+    for item in _parsed(config[config_name]):
+        if not limiter.limiter.hit(item, *parts):
+            raise TooFast(item)
+
+
+def submission_limit(view):
+    """SUBMISSION_RATE_LIMIT per client address (keyed hash) on a submission API view."""
+    @wraps(view)
+    def limited(*args, **kwargs):
+        hit("SUBMISSION_RATE_LIMIT", hashed_client_key(), "submission")
+        return view(*args, **kwargs)
+    return limiter.exempt(limited)
+
+
+def _answer_page_limit():
+    if request.method == "POST" and request.blueprint == "respond":
+        hit("RESPONDENT_RATE_LIMIT", respondent_key(), "answer-pages")
+
+
+def init_app(app) -> None:
+    app.before_request(_answer_page_limit)

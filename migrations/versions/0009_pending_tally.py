@@ -5,6 +5,8 @@ Revises: 0008_retention
 Create Date: 2026-11-23 23:05:00
 
 Responses stored before this revision were counted when they were stored: they get False.
+The index on collection_id alone goes: the unique (collection_id, client_id) index serves every
+look-up by collection, and each index is one more B-tree written by every submission.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -21,9 +23,11 @@ def upgrade():
         batch_op.add_column(sa.Column('pending_tally', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_index('ix_response_pending_tally', 'response', ['id'], unique=False,
                     sqlite_where=sa.text('pending_tally'), postgresql_where=sa.text('pending_tally'))
+    op.drop_index('ix_response_collection_id', table_name='response')
 
 
 def downgrade():
+    op.create_index('ix_response_collection_id', 'response', ['collection_id'], unique=False)
     op.drop_index('ix_response_pending_tally', table_name='response',
                   sqlite_where=sa.text('pending_tally'), postgresql_where=sa.text('pending_tally'))
     with op.batch_alter_table('response', schema=None) as batch_op:

@@ -13,10 +13,11 @@ from werkzeug.exceptions import HTTPException
 
 from ..auth.permissions import Permission, requires
 from ..clock import local_today
-from ..extensions import db, limiter, retry_after
+from ..extensions import db, retry_after
 from ..fieldwork.models import Collection, CollectionState
 from ..fieldwork.snapshots import collection_view as by_slug
 from ..i18n import answer_messages, ui_languages
+from ..ratelimits import submission_limit
 from ..responses.intake import Outcome, accept
 from .body import BodyError, parse_json, read_limited
 from .envelope import SubmissionError, parse_submission
@@ -65,7 +66,7 @@ def collection_detail(slug):
 
 @bp.post("/collections/<slug>/responses")
 @requires(Permission.PUBLIC)
-@limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"])
+@submission_limit
 def submit_response(slug):
     if not request.is_json:
         return _error(415, "unsupported_media_type", _("Send the response as JSON (Content-Type: application/json)."))

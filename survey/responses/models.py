@@ -22,7 +22,8 @@ class Response(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id"), index=True)
+    # no index of its own: the unique (collection_id, client_id) index serves look-ups by collection
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id"))
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
     client_id: Mapped[str] = mapped_column(db.String(64))
     language: Mapped[str] = mapped_column(db.String(8))
