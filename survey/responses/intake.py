@@ -27,6 +27,7 @@ from ..questionnaires.models import QuestionnaireVersion
 from ..questionnaires.answers import check_answers
 from ..questionnaires.errors import AnswerError
 from .models import Response
+from .writer import take_write_turn
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def store_once(collection: Collection, version: QuestionnaireVersion, submission
                   started_at=to_minute(submission.started_at) if submission.started_at else None,
                   submitted_at=to_minute(min(submission.submitted_at, now)))
     insert_once, find_stored = _statements(db.session.get_bind().dialect.name)
+    take_write_turn(db.session)
     if db.session.execute(insert_once, values).first() is not None:
         return Outcome.STORED
     stored = db.session.execute(find_stored, values).one()

@@ -10,10 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from survey.audit.models import AuditRecord
+from survey.clock import local_today
 from survey.extensions import db
 from survey.fieldwork.operations import by_slug
 
 from factories import load_fixture_form
+
+
+def today() -> date:
+    """Today where the activities are (the app's default time zone), as the pages see it: at 23:30
+    UTC it is already tomorrow in Malmö."""
+    return local_today("Europe/Stockholm")
 
 
 def actions(name: str) -> list[str]:
@@ -27,7 +34,7 @@ def coordinator(staff):
 
 def new_collection(client, **fields):
     data = {"form_id": "allkinds", "activity": "Eid party", "wave": "event", "audience": "",
-            "opens_on": date.today().isoformat(), "closes_on": date.today().isoformat(),
+            "opens_on": today().isoformat(), "closes_on": today().isoformat(),
             "languages": ["sv", "ar", "so", "fa"], "channel": "", "slug": ""}
     data.update(fields)
     return client.post("/staff/collections/new", data=data)
@@ -36,7 +43,7 @@ def new_collection(client, **fields):
 def test_the_form_proposes_tonight_and_every_language(app, client, coordinator):
     load_fixture_form("allkinds")
     page = client.get("/staff/collections/new").text
-    assert page.count(f'value="{date.today().isoformat()}"') == 2
+    assert page.count(f'value="{today().isoformat()}"') == 2
     checked = re.findall(r'<input checked id="languages-\d+" name="languages" type="checkbox" value="(\w+)"', page)
     assert checked == ["sv", "en", "ar", "so", "fa"]
 
@@ -44,7 +51,7 @@ def test_the_form_proposes_tonight_and_every_language(app, client, coordinator):
 def test_a_coordinator_creates_a_collection_for_tonight(app, client, coordinator):
     load_fixture_form("allkinds")
     reply = new_collection(client)
-    collection = by_slug(f"eid-party-{date.today().isoformat()}")
+    collection = by_slug(f"eid-party-{today().isoformat()}")
     assert collection is not None and reply.location.endswith(f"/staff/collections/{collection.slug}/")
     assert collection.languages == ["sv", "ar", "so", "fa"] and collection.channel == "both"
     assert actions("collection.create") == ["collection.create"]
@@ -52,7 +59,7 @@ def test_a_coordinator_creates_a_collection_for_tonight(app, client, coordinator
 
 def test_a_closing_date_in_the_past_is_warned_about_and_not_created_unconfirmed(app, client, coordinator):
     load_fixture_form("allkinds")
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (today() - timedelta(days=1)).isoformat()
     reply = new_collection(client, opens_on=yesterday, closes_on=yesterday)
     assert reply.status_code == 200 and "The closing date is in the past" in reply.text
     assert actions("collection.create") == []
@@ -62,27 +69,27 @@ def test_a_closing_date_in_the_past_is_warned_about_and_not_created_unconfirmed(
 
 def test_a_childrens_collection_cannot_be_opened_without_the_confirmation(client, coordinator, make_collection):
     make_collection("kids", audience="child", guardian_consent=True,
-                    opens_on=date.today() + timedelta(days=3))
+                    opens_on=today() + timedelta(days=3))
     page = client.get("/staff/collections/kids/").text
     assert "I confirm that the guardians" in page and "Open now" in page
     client.post("/staff/collections/kids/open")
-    assert not by_slug("kids").guardians_confirmed and by_slug("kids").opens_on > date.today()
+    assert not by_slug("kids").guardians_confirmed and by_slug("kids").opens_on > today()
     client.post("/staff/collections/kids/open", data={"guardians": "y"})
     kids = by_slug("kids")
-    assert kids.guardians_confirmed and kids.opens_on == date.today()
+    assert kids.guardians_confirmed and kids.opens_on == today()
     assert actions("collection.%") == ["collection.create", "collection.confirm_guardians", "collection.open"]
 
 
 def test_close_now_turns_new_respondents_away_at_once(client, coordinator, make_collection):
-    make_collection("tonight", opens_on=date.today(), closes_on=date.today() + timedelta(days=7))
+    make_collection("tonight", opens_on=today(), closes_on=today() + timedelta(days=7))
     client.post("/staff/collections/tonight/close")
-    assert by_slug("tonight").closes_on == date.today()
+    assert by_slug("tonight").closes_on == today()
     assert client.get("/s/tonight?lang=sv").status_code == 410
     assert "collection.close" in actions("collection.%")
 
 
 def test_a_tablets_queue_answered_before_closing_still_arrives(client, coordinator, make_collection, submit):
-    make_collection("tonight", opens_on=date.today(), closes_on=date.today() + timedelta(days=7))
+    make_collection("tonight", opens_on=today(), closes_on=today() + timedelta(days=7))
     client.post("/staff/collections/tonight/close")
     assert submit("tonight").status_code == 201
 
