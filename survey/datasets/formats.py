@@ -13,7 +13,7 @@ import json
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import pandas as pd
 import pyarrow as pa
@@ -47,52 +47,74 @@ def write(dataset: Dataset, format: str, path: Path, *, bundle_formats=("csv", "
 def neutralize_formulas(frame: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
     """Text cells safe for a spreadsheet: formulas defused, and a lone CR (which pandas leaves
     unquoted, so readers split the row there) turned into a line feed."""
-    def safe(value):
-        if not isinstance(value, str):
-            return value
-        if value.startswith(FORMULA_STARTS):
-            value = "'" + value
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-
     out = frame.copy()
     for column in columns:
         if column.storage == "string":
-            out[column.name] = out[column.name].map(safe)
+            out[column.name] = _safe_text(out[column.name])
     return out
 
 
+def _safe_text(series: pd.Series) -> pd.Series:
+    # .str gives NaN for anything not a string, so only text cells change, as before
+    formula = series.str.startswith(FORMULA_STARTS, na=False)
+    if formula.any():
+        series = series.mask(formula, "'" + series[formula])
+    carriage = series.str.contains("\r", regex=False, na=False)
+    if carriage.any():
+        series = series.mask(carriage, series[carriage].str.replace("\r\n", "\n", regex=False)
+                             .str.replace("\r", "\n", regex=False))
+    return series
+
+
+CSV_DIALECTS = {"csv": {"encoding": "utf-8", "sep": ",", "decimal": ".", "lineterminator": "\n"},
+                # for Excel with Swedish settings: BOM, semicolons, decimal comma, CRLF
+                "excel_csv": {"encoding": "utf-8-sig", "sep": ";", "decimal": ",", "lineterminator": "\r\n"}}
+
+
+def write_csv_frames(frames: Iterable[pd.DataFrame], columns: list[Column], path: Path, dialect: str = "csv") -> None:
+    """Frames appended one after another under one header: the same bytes as one frame written at once."""
+    options = dict(CSV_DIALECTS[dialect])
+    encoding = options.pop("encoding")
+    with open(path, "w", encoding=encoding, newline="") as stream:
+        header = True
+        for frame in frames:
+            neutralize_formulas(frame, columns).to_csv(stream, index=False, header=header, **options)
+            header = False
+        if header:   # no rows: the header alone
+            pd.DataFrame(columns=[c.name for c in columns]).to_csv(stream, index=False, **options)
+
+
 def write_csv(dataset: Dataset, path: Path) -> None:
-    neutralize_formulas(dataset.frame, dataset.columns).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    write_csv_frames([dataset.frame], dataset.columns, path)
 
 
 def write_excel_csv(dataset: Dataset, path: Path) -> None:
     """For Excel with Swedish settings: BOM, semicolons, decimal comma, CRLF."""
-    neutralize_formulas(dataset.frame, dataset.columns).to_csv(
-        path, index=False, encoding="utf-8-sig", sep=";", decimal=",", lineterminator="\r\n")
+    write_csv_frames([dataset.frame], dataset.columns, path, "excel_csv")
 
 
 # -- SPSS and Stata ------------------------------------------------------------------------------------
 def _statistical(dataset: Dataset, lang: str):
     """The frame with labelled string codes recoded to 1..n, and the labels per column."""
-    frame = pd.DataFrame(index=dataset.frame.index)
+    data: dict[str, pd.Series] = {}
     value_labels: dict[str, dict] = {}
     missing: dict[str, list] = {}
     for column in dataset.columns:
         series = dataset.frame[column.name]
         if column.storage == "string" and column.value_labels:
-            codes = {code: i for i, code in enumerate(column.value_labels, 1)}
-            frame[column.name] = [float(codes[v]) if v in codes else None for v in series]
+            codes = {code: float(i) for i, code in enumerate(column.value_labels, 1)}
+            data[column.name] = series.map(codes).astype("float64")
             value_labels[column.name] = {float(i): label_in(column.value_labels[code], lang) for code, i in codes.items()}
             missing[column.name] = [float(codes[c]) for c in column.missing_codes if c in codes]
         elif column.storage == "string":
-            frame[column.name] = series.astype(object).where(series.notna(), None)
+            data[column.name] = series.astype(object).where(series.notna(), None)
         else:
-            frame[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
+            data[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
             if column.value_labels:
                 value_labels[column.name] = {float(code): label_in(text, lang) for code, text in column.value_labels.items()
                                              if isinstance(code, (int, float))}
             missing[column.name] = [float(c) for c in column.missing_codes if isinstance(c, (int, float))]
-    return frame, value_labels, {k: v for k, v in missing.items() if v}
+    return pd.DataFrame(data, index=dataset.frame.index), value_labels, {k: v for k, v in missing.items() if v}
 
 
 def write_sav(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
@@ -127,19 +149,47 @@ def _file_label(dataset: Dataset) -> str:
 
 # -- Parquet --------------------------------------------------------------------------------------------
 def write_parquet(dataset: Dataset, path: Path) -> None:
-    """Labels travel in the schema: field metadata `label`, `value_labels`, `measure`, `missing_codes` (JSON)."""
-    table = pa.Table.from_pandas(dataset.frame, preserve_index=False)
+    write_parquet_frames([dataset.frame], dataset.columns, dataset.report, path)
+
+
+def write_parquet_frames(frames: Iterable[pd.DataFrame], columns: list[Column], report, path: Path) -> None:
+    """Labels travel in the schema: field metadata `label`, `value_labels`, `measure`, `missing_codes` (JSON).
+    One row group per frame; text columns are typed as text even where a frame has none."""
+    writer = schema = None
+    try:
+        for frame in frames:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if schema is None:
+                schema = _parquet_schema(table, columns, report)
+                writer = pq.ParquetWriter(path, schema)
+            writer.write_table(table.cast(schema))
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _parquet_schema(table: pa.Table, columns: list[Column], report) -> pa.Schema:
     fields = []
-    for field_, column in zip(table.schema, dataset.columns):
-        fields.append(field_.with_metadata({
+    for field_, column in zip(table.schema, columns):
+        fields.append(pa.field(field_.name, pa.string() if column.storage == "string" else field_.type).with_metadata({
             "label": json.dumps(column.label, ensure_ascii=False),
             "value_labels": json.dumps({str(k): v for k, v in column.value_labels.items()}, ensure_ascii=False),
             "measure": column.measure,
             "missing_codes": json.dumps(list(column.missing_codes), ensure_ascii=False),
         }))
-    schema = pa.schema(fields, metadata={**(table.schema.metadata or {}),
-                                         b"survey.report": json.dumps(dataset.report.to_dict(), ensure_ascii=False).encode()})
-    pq.write_table(table.cast(schema), path)
+    return pa.schema(fields, metadata={**(table.schema.metadata or {}),
+                                       b"survey.report": json.dumps(report.to_dict(), ensure_ascii=False).encode()})
+
+
+STREAMED = ("csv", "excel_csv", "parquet")
+
+
+def write_frames(frames: Iterable[pd.DataFrame], columns: list[Column], report, format: str, path: Path) -> None:
+    """The formats written a frame at a time, so memory does not grow with the rows."""
+    if format == "parquet":
+        write_parquet_frames(frames, columns, report, path)
+    else:
+        write_csv_frames(frames, columns, path, format)
 
 
 # -- the bundle -----------------------------------------------------------------------------------------
