@@ -122,11 +122,7 @@ def plan_coded(qis: Sequence[QuasiIdentifier], coded: Mapping[str, tuple[Sequenc
     for node in itertools.product(*options):
         searched += 1
         loss = sum(w * index / (len(qi.levels) - 1) for w, qi, (index, *_rest) in zip(qi_weights, qis, node)) / sum(qi_weights)
-        combined = node[0][2]
-        for _, _, codes, _ in node[1:]:
-            combined = _combine(combined, codes)
-        sizes = np.bincount(combined, weights=weights_f)
-        small = sizes[combined] < k                        # per combination
+        small = _small_groups([codes for _, _, codes, _ in node], weights_f, k)   # per combination
         outliers = int(weights[small].sum())
         if outliers > limit or n - (outliers if outliers < k else 0) < k:
             continue
@@ -160,6 +156,25 @@ def _combine(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return left
     _, inverse = np.unique(left * (int(right.max()) + 1) + right, return_inverse=True)
     return inverse.astype(np.int64).reshape(-1)
+
+
+def _small_groups(codes: list[np.ndarray], weights: np.ndarray, k: int) -> np.ndarray:
+    """Per combination: whether the rows sharing its codes in every column are fewer than k."""
+    if len(weights) == 0:
+        return np.zeros(0, dtype=bool)
+    # one int64 key per combination (mixed radix), unless the key space would overflow
+    key, space = np.zeros(len(weights), dtype=np.int64), 1
+    for column in codes:
+        radix = int(column.max()) + 1
+        if space * radix >= 2 ** 62:
+            key, space = _combine(key, column), len(weights)
+        else:
+            key, space = key * radix + column, space * radix
+    if space > 4 * len(weights):
+        _, key = np.unique(key, return_inverse=True)
+        key = key.reshape(-1)
+    sizes = np.bincount(key, weights=weights)
+    return sizes[key] < k
 
 
 def _distinct_rows(row_codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
