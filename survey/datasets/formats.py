@@ -81,13 +81,17 @@ def write_csv_frames(frames: Iterable[pd.DataFrame], columns: list[Column], path
     with open(path, "w", encoding=options["encoding"], newline="") as stream:
         stream.write(options["sep"].join(c.name for c in columns) + options["lineterminator"])
         for frame in frames:
-            stream.write(csv_rows(neutralize_formulas(frame, columns), columns, dialect))
+            for start in range(0, len(frame), CSV_BLOCK):   # the text of a block at a time
+                stream.write(csv_rows(frame.iloc[start:start + CSV_BLOCK], columns, dialect, neutralize=True))
 
 
-def csv_rows(frame: pd.DataFrame, columns: list[Column], dialect: str = "csv") -> str:
+CSV_BLOCK = 10_000
+
+
+def csv_rows(frame: pd.DataFrame, columns: list[Column], dialect: str = "csv", *, neutralize: bool = False) -> str:
     """The rows of `frame` as CSV text (no header), formatted as pandas' `to_csv` formats them, but
     column by column in Arrow's compute kernels: `to_csv` formats cell by cell, and took longer than
-    everything else in an export together."""
+    everything else in an export together. `neutralize`: text cells as `neutralize_formulas` makes them."""
     if len(frame) == 0:
         return ""
     options = CSV_DIALECTS[dialect]
@@ -100,6 +104,8 @@ def csv_rows(frame: pd.DataFrame, columns: list[Column], dialect: str = "csv") -
         series = frame[column.name]
         if column.storage == "string" or series.dtype == object:
             text = _arrow_text(series)
+            if neutralize:
+                text = _safe_arrow_text(text)
             quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
             parts.append(pc.if_else(pc.match_substring_regex(text, special), quoted, text))
         elif pd.api.types.is_integer_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
@@ -108,6 +114,13 @@ def csv_rows(frame: pd.DataFrame, columns: list[Column], dialect: str = "csv") -
             parts.append(_float_text(series.to_numpy(dtype=np.float64, na_value=np.nan), options["decimal"]))
     lines = pc.binary_join_element_wise(*parts, sep, null_handling="replace", null_replacement="")
     return end.join(lines.to_pylist()) + end
+
+
+def _safe_arrow_text(text: pa.Array) -> pa.Array:
+    """`_safe_text` in Arrow: a leading apostrophe before a formula, every CR made a line feed."""
+    formula = pc.match_substring_regex(text, "^[=+\\-@\\t\\r]")
+    text = pc.if_else(formula, pc.binary_join_element_wise("'", text, ""), text)
+    return pc.replace_substring(pc.replace_substring(text, "\r\n", "\n"), "\r", "\n")
 
 
 def _arrow_text(series: pd.Series) -> pa.Array:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import inspect
 import json
 import math
 import os
@@ -128,12 +129,10 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
     seen: list[dict] = [{} for _ in qis]
     codes: list[list[np.ndarray]] = [[] for _ in qis]
     n = 0
-    for chunk in chunks():
+    for chunk in _first_reading(chunks, layout):
         _check_records(chunk, layout)
         for position, qi in enumerate(qis):
-            index = seen[position]
-            codes[position].append(np.fromiter((index.setdefault(raw, len(index)) for raw in _raws(qi, chunk)),
-                                               dtype=np.int32, count=len(chunk)))
+            codes[position].append(_encode(seen[position], qi.raws(chunk)))
         n += len(chunk)
         progress("reading", n, None)
     row_codes = [np.concatenate(parts) if parts else np.zeros(0, np.int32) for parts in codes]
@@ -166,9 +165,8 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
             raise ExportError("The responses changed between the two readings: more came the second time.")
         rows = slice(index, index + len(chunk))
         for position, qi in enumerate(qis):
-            lookup = seen[position]
-            again = np.fromiter((lookup.get(raw, -1) for raw in _raws(qi, chunk)), dtype=np.int32, count=len(chunk))
-            if not np.array_equal(again, row_codes[position][rows]):
+            again = list(map(seen[position].get, qi.raws(chunk)))
+            if None in again or not np.array_equal(np.array(again, dtype=np.int32), row_codes[position][rows]):
                 raise ExportError("The responses changed between the two readings; export again.")
         kept = keep[rows]
         records = [record for record, k in zip(chunk, kept.tolist()) if k] if not kept.all() else chunk
@@ -300,9 +298,23 @@ def _check_records(chunk, layout: Layout) -> None:
             raise ExportError(f"Responses to version {version} came, but its definition was not given.")
 
 
-def _raws(qi, chunk) -> list:
-    raw = qi.raw
-    return [raw(record) for record in chunk]
+def _first_reading(chunks: Chunks, layout: Layout):
+    """The first reading needs only the QI answers: a source that can leave the others out is asked to."""
+    try:
+        takes_answers = "answers" in inspect.signature(chunks).parameters
+    except (TypeError, ValueError):
+        takes_answers = False
+    return chunks(answers=sorted(layout.qi_items)) if takes_answers else chunks()
+
+
+def _encode(index: dict, raws: list) -> np.ndarray:
+    """Each raw value's code in `index`, new values added in order of appearance."""
+    codes = list(map(index.get, raws))
+    if None in codes:
+        for i, code in enumerate(codes):
+            if code is None:
+                codes[i] = index.setdefault(raws[i], len(index))
+    return np.array(codes, dtype=np.int32)
 
 
 def _final_keys(qi, uniques: list, plan) -> list:

@@ -8,6 +8,7 @@ response arriving in between cannot make the two readings differ.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from ..fieldwork.models import Collection
 from ..questionnaires.definition import Definition
 from ..questionnaires.models import Questionnaire, QuestionnaireVersion
 from ..responses.models import Response
-from .records import ResponseRecord
+from .records import trusted_record
 
 CHUNK = 2000
 
@@ -98,20 +99,29 @@ class ResponseSource:
                                       .order_by(QuestionnaireVersion.number))
         return {version.number: version.parsed for version in versions}
 
-    def chunks(self):
-        """Lists of ResponseRecord in response id order; the same ones on every call."""
-        # the answers as their JSON text, parsed here by orjson: the JSON type's json.loads was a
-        # third of an export's reading time (benchmarks/README.md, "Exports")
+    def chunks(self, answers: Iterable[str] | None = None):
+        """Lists of ResponseRecord in response id order; the same ones on every call. With `answers`,
+        each record holds only those answers, picked out of the JSON by the database."""
+        if answers is None:
+            # the answers as their JSON text, parsed here by orjson: the JSON type's json.loads was a
+            # third of an export's reading time (benchmarks/README.md, "Exports")
+            picked = [cast(Response.answers, Text)]
+        else:
+            keys = list(answers)
+            picked = [Response.answers[key] for key in keys]
         statement = (select(Collection.slug, Collection.activity, Collection.wave, QuestionnaireVersion.number,
-                            Response.language, Response.channel, Response.submitted_at,
-                            cast(Response.answers, Text))
+                            Response.language, Response.channel, Response.submitted_at, *picked)
                      .join(Collection, Response.collection_id == Collection.id)
                      .join(QuestionnaireVersion, Response.questionnaire_version_id == QuestionnaireVersion.id)
                      .where(*self._where()).order_by(Response.id)
                      .execution_options(yield_per=self.chunk_size))
         form_id = self.form_id
         for rows in db.session.execute(statement).partitions():
-            yield [ResponseRecord(collection=slug, activity=activity, wave=wave, questionnaire=form_id,
-                                  version=number, language=language, channel=channel, submitted_at=submitted_at,
-                                  answers=loads(answers) if answers else {})
-                   for slug, activity, wave, number, language, channel, submitted_at, answers in rows]
+            if answers is None:
+                yield [trusted_record(slug, activity, wave, form_id, number, language, channel, submitted_at,
+                                      loads(text) if text else {})
+                       for slug, activity, wave, number, language, channel, submitted_at, text in rows]
+            else:
+                yield [trusted_record(row[0], row[1], row[2], form_id, row[3], row[4], row[5], row[6],
+                                      dict(zip(keys, row[7:])))
+                       for row in rows]

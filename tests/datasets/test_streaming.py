@@ -50,6 +50,7 @@ def test_csv_rows_are_the_bytes_pandas_to_csv_writes(dialect):
     expected = safe.to_csv(index=False, header=False, sep=options["sep"], decimal=options["decimal"],
                            lineterminator=options["lineterminator"])
     assert csv_rows(safe, columns, dialect) == expected
+    assert csv_rows(frame, columns, dialect, neutralize=True) == expected   # neutralized in Arrow, the same text
 
 
 @pytest.mark.parametrize("dialect", ["csv", "excel_csv"])
