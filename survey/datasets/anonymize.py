@@ -236,22 +236,44 @@ def _missing(value) -> bool:
 class ClassCounter:
     """Group sizes and l-diversity counted block by block from the rows as built, the way `class_sizes`
     and `l_diversity` count them on a whole frame: QI cells read literally (missing and "*" alike),
-    sensitive cells as text or "missing". Only the distinct combinations are kept, never the rows."""
+    sensitive cells as text or "missing". Only the distinct combinations are kept, never the rows.
 
-    def __init__(self, qi_columns: Sequence[str], sensitive: Mapping[str, Sequence[str]]):
+    `tables`: QI columns whose cells are looked up in a fixed small table (column -> the table): each
+    block then names each row's table entry (`add(..., entries=)`), the table is read literally once,
+    and a group is known by a number (its literal codes in mixed radix) instead of a tuple of texts."""
+
+    def __init__(self, qi_columns: Sequence[str], sensitive: Mapping[str, Sequence[str]],
+                 tables: Mapping[str, Sequence] | None = None):
         self.qi_columns = list(qi_columns)
         self.sensitive = dict(sensitive)
-        self.classes: Counter = Counter()                                  # QI cells -> rows
-        self.values: dict[str, Counter] = {var: Counter() for var in self.sensitive}   # (QI cells, values) -> rows
+        self.classes: Counter = Counter()                                  # group -> rows
+        self.values: dict[str, Counter] = {var: Counter() for var in self.sensitive}   # (group, values) -> rows
+        self.canonical = None
+        if tables is not None and set(self.qi_columns) <= set(tables):
+            canonical, radices = [], []
+            for name in self.qi_columns:
+                literals: dict = {}
+                canonical.append(np.array([literals.setdefault("*" if _missing(v) or v == "*" else str(v), len(literals))
+                                           for v in tables[name]], dtype=np.int64))
+                radices.append(len(literals))
+            if math.prod(radices) < 2 ** 62:
+                self.canonical, self.radices = canonical, radices
 
-    def add(self, block: Mapping[str, np.ndarray]) -> None:
+    def add(self, block: Mapping[str, np.ndarray], entries: Mapping[str, np.ndarray] | None = None) -> None:
         size = len(next(iter(block.values()))) if block else 0
         if size == 0:
             return
-        qi_codes, qi_literals = _literal_codes([block[name] for name in self.qi_columns], "*", size)
-        _, first, inverse, counts = _distinct(qi_codes, size)
+        if self.canonical is not None and entries is not None:
+            number = np.zeros(size, dtype=np.int64)
+            for name, canonical, radix in zip(self.qi_columns, self.canonical, self.radices):
+                number = number * radix + canonical[entries[name]]
+            groups, inverse, counts = np.unique(number, return_inverse=True, return_counts=True)
+            keys = groups.tolist()
+        else:
+            qi_codes, qi_literals = _literal_codes([block[name] for name in self.qi_columns], "*", size)
+            _, first, inverse, counts = _distinct(qi_codes, size)
+            keys = [tuple(qi_literals[j][qi_codes[j][row]] for j in range(len(qi_codes))) for row in first.tolist()]
         inverse = inverse.reshape(-1)
-        keys = [tuple(qi_literals[j][qi_codes[j][row]] for j in range(len(qi_codes))) for row in first.tolist()]
         for key, count in zip(keys, counts.tolist()):
             self.classes[key] += count
         for var, names in self.sensitive.items():

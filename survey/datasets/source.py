@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from orjson import loads
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, func, select, type_coerce
 
 from ..extensions import db
 from ..fieldwork.models import Collection
@@ -108,7 +108,8 @@ class ResponseSource:
             picked = [cast(Response.answers, Text)]
         else:
             keys = list(answers)
-            picked = [Response.answers[key] for key in keys]
+            # each as its JSON text, parsed by orjson below (the JSON type would call json.loads)
+            picked = [type_coerce(Response.answers[key], Text) for key in keys]
         statement = (select(Collection.slug, Collection.activity, Collection.wave, QuestionnaireVersion.number,
                             Response.language, Response.channel, Response.submitted_at, *picked)
                      .join(Collection, Response.collection_id == Collection.id)
@@ -123,5 +124,5 @@ class ResponseSource:
                        for slug, activity, wave, number, language, channel, submitted_at, text in rows]
             else:
                 yield [trusted_record(row[0], row[1], row[2], form_id, row[3], row[4], row[5], row[6],
-                                      dict(zip(keys, row[7:])))
+                                      {key: None if text is None else loads(text) for key, text in zip(keys, row[7:])})
                        for row in rows]

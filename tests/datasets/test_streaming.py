@@ -268,3 +268,20 @@ def test_the_coded_search_chooses_what_the_row_by_row_search_chose(seed, k, cap)
     assert chosen.levels == expected[0] and chosen.rare == expected[1]
     assert chosen.suppressed.tolist() == expected[2].tolist()
     assert chosen.nodes_searched == expected[3]
+
+
+def test_groups_counted_from_table_entries_equal_groups_counted_from_the_cells():
+    rng = np.random.default_rng(3)
+    tables = {"week": np.array(["2026-W01", "2026-W02", None, "*"], dtype=object),
+              "band": np.array([1.0, 2.0, np.nan, 2.0, np.nan])}   # two entries with the same cell
+    entries = [{"week": rng.integers(0, 4, 200), "band": rng.integers(0, 5, 200)} for _ in range(3)]
+    blocks = [{"week": tables["week"][e["week"]], "band": tables["band"][e["band"]],
+               "unsafe": rng.choice([0.0, 1.0, np.nan], 200)} for e in entries]
+    by_cells = ClassCounter(["week", "band"], {"unsafe": ["unsafe"]})
+    by_entries = ClassCounter(["week", "band"], {"unsafe": ["unsafe"]}, tables)
+    for block, entry in zip(blocks, entries):
+        by_cells.add(block)
+        by_entries.add(block, entry)
+    frame = pd.DataFrame({name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]})
+    assert by_entries.sizes() == by_cells.sizes() == class_sizes(frame, ["week", "band"])
+    assert by_entries.l_diversity("unsafe") == by_cells.l_diversity("unsafe") == l_diversity(frame, ["week", "band"], ["unsafe"])
