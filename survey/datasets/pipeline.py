@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import inspect
+import itertools
 import json
 import math
 import os
@@ -173,7 +174,7 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
         if records:
             built = builder.build(records, [c[rows][kept] for c in row_codes], plan.suppressed[rows][kept])
             counter.add(built, builder.entries)
-            alphas.add(built, [r.language for r in records])
+            alphas.add(built, [r.language for r in records], builder.scored)
             spill.add(built, bucket_of_row[rows][kept] if bucket_of_row is not None else None)
         index += len(chunk)
         progress("building", index, n)
@@ -429,6 +430,16 @@ class _ChunkBuilder:
         self.reads = {version: list(dict.fromkeys([var for var, *_ in self.items[version]]
                                                   + [var for scale in definition.scales for var in scale.items]))
                       for version, definition in layout.definitions.items()}
+        # items exported as they are, as numbers: their answers become one float matrix per chunk
+        self.plain_numbers = {version: {var for var, _item, kind, free_text in self.items[version]
+                                        if kind == "plain" and not free_text and self.storage.get(var) == "numeric"}
+                              for version in layout.definitions}
+        # (and answers read only for scoring: items whose columns are not written as they are)
+        self.numeric_reads = {version: [var for var in self.reads[version]
+                                        if var in self.plain_numbers[version]
+                                        or var not in {v for v, *_ in self.items[version]}]
+                              for version in layout.definitions}
+        self.scored: dict = {}   # (version, var, reversed) -> this chunk's item scores, for the alphas
 
     def _written(self, var: str, layout: Layout) -> bool:
         """Whether any column of the item is in the file (free text left out is not even read)."""
@@ -464,11 +475,12 @@ class _ChunkBuilder:
             version_of = np.array([r.version for r in records])
             groups = [(v, np.flatnonzero(version_of == v), None) for v in sorted(versions)]
         raw_columns: dict[str, dict] = {}
+        self.scored = {}
         for version, rows, group_answers in groups:
             if group_answers is None:
                 group_answers = [answers[i] for i in rows]
             cells, raw = self._items(version, group_answers)
-            cells.update(self._scales(version, raw, group_answers))
+            cells.update(self._scales(version, raw, group_answers, whole=rows is None))
             raw_columns[version] = raw
             for name, values in cells.items():
                 if name not in self.names:
@@ -504,6 +516,13 @@ class _ChunkBuilder:
             raw = dict(zip(names, zip(*[list(map(a.get, names)) for a in answers])))
         else:
             raw = {name: () for name in names}
+        numeric = self.numeric_reads[version]
+        if numeric and answers:
+            columns = [raw[var] for var in numeric]
+            # plain numbers (no text, no booleans): all converted in one call, as _numbers would each
+            if set(map(type, itertools.chain.from_iterable(columns))) <= {int, float, type(None)}:
+                matrix = np.array(columns, dtype=np.float64)
+                raw.update(zip(numeric, matrix))
         for var, item, kind, free_text in self.items[version]:
             values = raw[var]
             if kind == "plain" and not free_text:
@@ -527,7 +546,7 @@ class _ChunkBuilder:
                     cells[name] = column
         return cells, raw
 
-    def _scales(self, version: int, raw: dict[str, list], answers: list) -> dict[str, list | np.ndarray]:
+    def _scales(self, version: int, raw: dict[str, list], answers: list, whole: bool) -> dict[str, list | np.ndarray]:
         definition = self.layout.definitions[version]
         out = {}
         for scale in self.layout.scales:
@@ -536,7 +555,8 @@ class _ChunkBuilder:
                 continue
             score, count = scale_column_names(scale)
             values = [raw[var] for var in own.items]
-            scored = score_columns(definition, own, values)
+            scored = score_columns(definition, own, values,
+                                   self.scored if whole else None, version, self.plain_numbers[version])
             if scored is None:   # answers of an unusual type: the row-by-row rule, exactly as stored
                 pairs = [score_and_count(definition, own, a) for a in answers]
                 out[score], out[count] = [p[0] for p in pairs], [p[1] for p in pairs]
@@ -608,14 +628,18 @@ def item_scores(definition: Definition, var: str, values, reverse: bool) -> np.n
     return scores
 
 
-def score_columns(definition: Definition, scale, values: list) -> tuple[np.ndarray, np.ndarray] | None:
+def score_columns(definition: Definition, scale, values: list, keep: dict | None = None, version: int | None = None,
+                  exported: set = frozenset()) -> tuple[np.ndarray, np.ndarray] | None:
     """`scoring.score_and_count` over a chunk: the score (NaN for None) and the count per row, the items
-    added in the scale's order as the row-by-row rule adds them, so the sums are the same floats."""
+    added in the scale's order as the row-by-row rule adds them, so the sums are the same floats.
+    `keep` collects the item scores of items exported as they are, for the alphas to use again."""
     total = count = None
     for var, column in zip(scale.items, values):
         scores = item_scores(definition, var, column, var in scale.reverse)
         if scores is None:
             return None
+        if keep is not None and var in exported:
+            keep[(version, var, var in scale.reverse)] = scores
         answered = ~np.isnan(scores)
         if total is None:
             total, count = np.where(answered, scores, 0.0), answered.astype(np.int64)
@@ -645,12 +669,17 @@ class _Alphas:
             self.parts[scale.id] = (scale, layout.definitions[version],
                                     AlphaAccumulator(len(scale.items)) if usable else None, {})
 
-    def add(self, built: dict[str, np.ndarray], languages: list[str]) -> None:
+    def add(self, built: dict[str, np.ndarray], languages: list[str], scored: dict) -> None:
+        """`scored`: item scores the scale scores computed from the same exported values, by
+        (version, item, reversed)."""
         language = np.array(languages, dtype=object)
         for scale, definition, overall, by_language in self.parts.values():
             if overall is None:
                 continue
-            matrix = np.column_stack([item_scores(definition, var, built[var], var in scale.reverse)
+            version = max(self.layout.scale_versions[scale.id])
+            matrix = np.column_stack([scored[(version, var, var in scale.reverse)]
+                                      if (version, var, var in scale.reverse) in scored
+                                      else item_scores(definition, var, built[var], var in scale.reverse)
                                       for var in scale.items])
             overall.add(matrix)
             for lang in set(languages):
