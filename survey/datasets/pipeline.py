@@ -7,6 +7,7 @@ keeps only the quasi-identifier values, the second writes rows already generaliz
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import inspect
@@ -18,6 +19,7 @@ import pickle
 import tempfile
 import unicodedata
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
@@ -111,9 +113,24 @@ class ExportResult:
 def build_dataset(chunks: Chunks, definitions: Mapping[int, Definition], options: ExportOptions = ExportOptions(),
                   progress: Progress | None = None) -> Dataset:
     """The whole dataset as one frame (for tests, small exports and the formats written from a frame)."""
-    with tempfile.TemporaryDirectory(prefix="survey-export-") as work:
+    with tempfile.TemporaryDirectory(prefix="survey-export-") as work, bulk_work():
         built = stream_dataset(chunks, definitions, options, progress, Path(work))
         return built.dataset()
+
+
+@contextmanager
+def bulk_work():
+    """The cyclic garbage collector paused while an export runs. An export makes millions of short-lived
+    dicts and lists (a dict of answers per response and pass) and holds a chunk of them at a time: the
+    collector's passes over them took as long as reading the rows (benchmarks/README.md, "Exports").
+    They hold no reference cycles, so reference counting frees them; the collector runs again after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], options: ExportOptions,
@@ -267,7 +284,7 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
         raise ValueError(f"unknown format {format!r}; known: {', '.join(EXTENSIONS)}")
     out = Path(out)
     # the rows wait beside the output (the same protected place, the same file system for the rename)
-    with tempfile.TemporaryDirectory(prefix=".export-", dir=out if out.is_dir() else out.parent) as work:
+    with tempfile.TemporaryDirectory(prefix=".export-", dir=out if out.is_dir() else out.parent) as work, bulk_work():
         built = stream_dataset(chunks, definitions, options, progress, Path(work))
         if out.is_dir():
             kind = "pseudonymized" if built.report.pseudonymized else "anonymized"

@@ -117,12 +117,13 @@ class ResponseSource:
                      .where(*self._where()).order_by(Response.id)
                      .execution_options(yield_per=self.chunk_size))
         form_id = self.form_id
-        for rows in db.session.execute(statement).partitions():
+        # on the session's connection, but past the ORM's result layer: plain rows are all we need
+        for rows in db.session.connection().execute(statement).partitions():
             if answers is None:
                 yield [trusted_record(slug, activity, wave, form_id, number, language, channel, submitted_at,
                                       loads(text) if text else {})
                        for slug, activity, wave, number, language, channel, submitted_at, text in rows]
             else:
                 yield [trusted_record(row[0], row[1], row[2], form_id, row[3], row[4], row[5], row[6],
-                                      {key: None if text is None else loads(text) for key, text in zip(keys, row[7:])})
+                                      dict(zip(keys, [None if text is None else loads(text) for text in row[7:]])))
                        for row in rows]
