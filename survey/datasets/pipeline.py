@@ -305,7 +305,7 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-BUCKET_ROWS = 50_000     # rows shuffled in memory at once when the file is written
+BUCKET_ROWS = 10_000     # rows shuffled in memory at once when the file is written (and held before a spill)
 
 
 def _check_records(chunk, layout: Layout) -> None:
