@@ -21,7 +21,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-import pyreadstat
 
 from .codebook import codebook_csv, codebook_html
 from .columns import Column, label_in
@@ -113,7 +112,9 @@ def csv_rows(frame: pd.DataFrame, columns: list[Column], dialect: str = "csv", *
         else:
             parts.append(_float_text(series.to_numpy(dtype=np.float64, na_value=np.nan), options["decimal"]))
     lines = pc.binary_join_element_wise(*parts, sep, null_handling="replace", null_replacement="")
-    return end.join(lines.to_pylist()) + end
+    # one string for the block, joined by Arrow too (no Python string per line)
+    block = pa.ListArray.from_arrays(pa.array([0, len(lines)], type=pa.int32()), lines)
+    return pc.binary_join(block, end)[0].as_py() + end
 
 
 def _safe_arrow_text(text: pa.Array) -> pa.Array:
@@ -186,6 +187,7 @@ def _statistical(dataset: Dataset, lang: str):
 
 
 def write_sav(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
+    import pyreadstat   # here, not on top: a CSV export need not load it (a tenth of a second)
     frame, value_labels, missing = _statistical(dataset, label_language)
     pyreadstat.write_sav(
         frame, str(path), file_label=_file_label(dataset),
@@ -196,6 +198,7 @@ def write_sav(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
 
 def write_dta(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
     """Stata 14+ format (release 118, Unicode)."""
+    import pyreadstat
     frame, value_labels, missing = _statistical(dataset, label_language)
     extended: dict[str, list[str]] = {}
     for name, codes in missing.items():
