@@ -285,3 +285,21 @@ def test_groups_counted_from_table_entries_equal_groups_counted_from_the_cells()
     frame = pd.DataFrame({name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]})
     assert by_entries.sizes() == by_cells.sizes() == class_sizes(frame, ["week", "band"])
     assert by_entries.l_diversity("unsafe") == by_cells.l_diversity("unsafe") == l_diversity(frame, ["week", "band"], ["unsafe"])
+
+
+def test_the_first_reading_picks_the_same_answers_out_of_the_database_as_the_full_reading(answered, make_collection,
+                                                                                          submit):
+    from survey.datasets.source import ResponseSource, select_collections
+    from .conftest import varied_answers
+    make_collection("spring")
+    assert submit("spring", answers=varied_answers(1, seed=9)[0]).status_code == 201
+    source = ResponseSource(select_collections(["summer", "spring"]))
+    keys = ["activities", "birth_year", "gender", "not_an_item"]
+    full = [record for chunk in source.chunks() for record in chunk]
+    picked = [record for chunk in source.chunks(answers=keys) for record in chunk]
+    assert len(full) == len(picked) == 13
+    for whole, some in zip(full, picked):
+        assert some.answers == {key: whole.answers.get(key) for key in keys}
+        assert (some.collection, some.version, some.language, some.submitted_at) == \
+            (whole.collection, whole.version, whole.language, whole.submitted_at)
+    assert [len(chunk) for chunk in source.chunks(answers=["gender"])] == [13]
