@@ -491,14 +491,12 @@ class _ChunkBuilder:
         else:
             version_of = np.array([r.version for r in records])
             groups = [(v, np.flatnonzero(version_of == v), None) for v in sorted(versions)]
-        raw_columns: dict[str, dict] = {}
         self.scored = {}
         for version, rows, group_answers in groups:
             if group_answers is None:
                 group_answers = [answers[i] for i in rows]
             cells, raw = self._items(version, group_answers)
             cells.update(self._scales(version, raw, group_answers, whole=rows is None))
-            raw_columns[version] = raw
             for name, values in cells.items():
                 if name not in self.names:
                     continue
