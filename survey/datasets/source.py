@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from orjson import loads
-from sqlalchemy import Text, cast, func, select, type_coerce
+from sqlalchemy import Text, cast, func, select
 
 from ..extensions import db
 from ..fieldwork.models import Collection
@@ -101,23 +101,16 @@ class ResponseSource:
 
     def chunks(self, answers: Iterable[str] | None = None):
         """Lists of ResponseRecord in response id order; the same ones on every call. With `answers`,
-        each record holds only those answers, picked out of the JSON by the database."""
-        one_array = False
-        if answers is None:
+        a database that can pick answers out of the JSON cheaply (PostgreSQL) sends only those; the
+        records then hold only them. SQLite parses the JSON to pick from it, which took longer than
+        sending it whole and parsing it here (benchmarks/README.md, "Exports"), so there they come whole."""
+        keys = list(answers) if answers is not None and db.session.get_bind().dialect.name == "postgresql" else None
+        if keys is None:
             # the answers as their JSON text, parsed here by orjson: the JSON type's json.loads was a
-            # third of an export's reading time (benchmarks/README.md, "Exports")
+            # third of an export's reading time
             picked = [cast(Response.answers, Text)]
         else:
-            keys = list(answers)
-            if db.session.get_bind().dialect.name == "sqlite" and keys:
-                # one json_extract with every path gives one JSON array: SQLite parses the answers once
-                # per row, not once per key (the first path twice, so even one key gives an array)
-                paths = [f'$."{key}"' for key in [keys[0], *keys]]
-                picked = [type_coerce(func.json_extract(Response.answers, *paths), Text)]
-                one_array = True
-            else:
-                # each as its JSON text, parsed by orjson below (the JSON type would call json.loads)
-                picked = [cast(Response.answers[key], Text) for key in keys]
+            picked = [cast(Response.answers[key], Text) for key in keys]
         statement = (select(Collection.slug, Collection.activity, Collection.wave, QuestionnaireVersion.number,
                             Response.language, Response.channel, Response.submitted_at, *picked)
                      .join(Collection, Response.collection_id == Collection.id)
@@ -127,14 +120,10 @@ class ResponseSource:
         form_id = self.form_id
         # on the session's connection, but past the ORM's result layer: plain rows are all we need
         for rows in db.session.connection().execute(statement).partitions():
-            if answers is None:
+            if keys is None:
                 yield [trusted_record(slug, activity, wave, form_id, number, language, channel, submitted_at,
                                       loads(text) if text else {})
                        for slug, activity, wave, number, language, channel, submitted_at, text in rows]
-            elif one_array:
-                yield [trusted_record(row[0], row[1], row[2], form_id, row[3], row[4], row[5], row[6],
-                                      dict(zip(keys, loads(row[7])[1:])) if row[7] is not None else {})
-                       for row in rows]
             else:
                 yield [trusted_record(row[0], row[1], row[2], form_id, row[3], row[4], row[5], row[6],
                                       dict(zip(keys, [None if text is None else loads(text) for text in row[7:]])))
