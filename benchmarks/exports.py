@@ -12,7 +12,7 @@ Time is the work inside the child (after imports and app start-up); the start-up
 apart. Only local files are touched.
 
     .venv/bin/python benchmarks/exports.py                     # 10k and 100k
-    .venv/bin/python benchmarks/exports.py --sizes 1000000     # 1M: about 20+ minutes here
+    .venv/bin/python benchmarks/exports.py --sizes 1000000     # 1M: the database alone takes minutes to fill
 """
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# a local benchmark app (and its children inherit it): without it, create_app refuses to start as production
+os.environ.setdefault("SURVEY_ENV", "development")
 SLUG = "bench-parents"
 TARGETS = ("pandas-csv", "export-csv", "export-sav")
 BARE_SQL = ("SELECT c.slug, c.activity, c.wave, v.number, r.language, r.channel, r.submitted_at, r.answers "

@@ -51,7 +51,24 @@ class Plan:
 def plan(qis: Sequence[QuasiIdentifier], raws: Mapping[str, Sequence[Hashable]], k: int,
          suppression_cap: float, coarsest: Mapping[str, str] | None = None) -> Plan:
     """Choose one level per QI and the rows to suppress, or refuse."""
-    n = len(next(iter(raws.values()))) if raws else 0
+    coded = {}
+    for qi in qis:
+        index: dict = {}
+        values = raws[qi.name]
+        codes = np.fromiter((index.setdefault(raw, len(index)) for raw in values), dtype=np.int64, count=len(values))
+        coded[qi.name] = (list(index), codes)
+    return plan_coded(qis, coded, k, suppression_cap, coarsest)
+
+
+def plan_coded(qis: Sequence[QuasiIdentifier], coded: Mapping[str, tuple[Sequence[Hashable], np.ndarray]], k: int,
+               suppression_cap: float, coarsest: Mapping[str, str] | None = None) -> Plan:
+    """`plan` on raw values given as codes: per QI, the distinct raw values and each row's index into them.
+
+    The search never looks at rows one by one: rows sharing every raw QI value are one weighted
+    combination, and each node of the lattice counts its groups over those combinations (a few
+    thousand at most) instead of over all rows, with the same result row for row.
+    """
+    n = len(next(iter(coded.values()))[1]) if coded else 0
     if n < k:
         raise ExportRefused(
             f"There are only {n} responses. An anonymized dataset needs at least k={k}, so that every "
@@ -62,22 +79,33 @@ def plan(qis: Sequence[QuasiIdentifier], raws: Mapping[str, Sequence[Hashable]],
     if unknown:
         raise ValueError(f"coarsest names quasi-identifiers this questionnaire does not have: {sorted(unknown)}")
 
-    options: list[list[tuple[int, str, np.ndarray, frozenset]]] = []   # per QI: (index, level, codes, rare)
-    for qi in qis:
+    # the rows as distinct combinations of raw QI codes, with how many rows each stands for
+    row_codes = [np.asarray(coded[qi.name][1], dtype=np.int64) for qi in qis]
+    combo_of_row, firsts, weights = _distinct_rows(row_codes, n)
+    combo_codes = [codes[firsts] for codes in row_codes]
+    raw_counts = {qi.name: np.bincount(row_codes[i], minlength=len(coded[qi.name][0])) for i, qi in enumerate(qis)}
+
+    options: list[list[tuple[int, str, np.ndarray, frozenset]]] = []   # per QI: (index, level, combo codes, rare)
+    for position, qi in enumerate(qis):
+        uniques, counts_by_raw = coded[qi.name][0], raw_counts[qi.name]
         allowed = qi.levels[:qi.levels.index(coarsest[qi.name]) + 1] if qi.name in coarsest else qi.levels
         choices = []
         for index, level in enumerate(allowed):
-            keys = [qi.key(raw, level) for raw in raws[qi.name]]
+            keys = [qi.key(raw, level) for raw in uniques]       # per distinct raw value, not per row
             rare = frozenset()
             if level in qi.merges_rare:
-                counts = Counter(key for key in keys if key is not None)
+                counts: Counter = Counter()
+                for key, count in zip(keys, counts_by_raw.tolist()):
+                    if key is not None and count:
+                        counts[key] += count
                 other = qi.other_key(level)
                 rare = frozenset(key for key, count in counts.items() if count < k and key != other)
                 keys = [other if key in rare else key for key in keys]
-                merged = sum(1 for key in keys if key == other)
+                merged = sum(count for key, count in zip(keys, counts_by_raw.tolist()) if key == other)
                 if 0 < merged < k:
                     continue   # "other" itself would stand out: go up a level
-            choices.append((index, level, _codes(keys), rare))
+            key_codes = _codes(keys)
+            choices.append((index, level, key_codes[combo_codes[position]], rare))
         if not choices:
             raise ExportRefused(
                 f"{qi.name} cannot be coarsened enough within the levels allowed "
@@ -85,20 +113,17 @@ def plan(qis: Sequence[QuasiIdentifier], raws: Mapping[str, Sequence[Hashable]],
         options.append(choices)
 
     limit = math.floor(suppression_cap * n)
-    weights = [qi.weight for qi in qis]
+    weights_f = weights.astype(np.float64)
+    qi_weights = [qi.weight for qi in qis]
     # age and gender (weight 2) are kept fine before date, activity and languages on a tie
-    priority = sorted(range(len(qis)), key=lambda i: (-weights[i], i))
+    priority = sorted(range(len(qis)), key=lambda i: (-qi_weights[i], i))
     best = None
     searched = 0
     for node in itertools.product(*options):
         searched += 1
-        loss = sum(w * index / (len(qi.levels) - 1) for w, qi, (index, *_rest) in zip(weights, qis, node)) / sum(weights)
-        combined = node[0][2]
-        for _, _, codes, _ in node[1:]:
-            combined = _combine(combined, codes)
-        _, inverse, counts = np.unique(combined, return_inverse=True, return_counts=True)
-        small = counts[inverse] < k
-        outliers = int(small.sum())
+        loss = sum(w * index / (len(qi.levels) - 1) for w, qi, (index, *_rest) in zip(qi_weights, qis, node)) / sum(qi_weights)
+        small = _small_groups([codes for _, _, codes, _ in node], weights_f, k)   # per combination
+        outliers = int(weights[small].sum())
         if outliers > limit or n - (outliers if outliers < k else 0) < k:
             continue
         # a suppressed row loses all its QI detail: loss 1 for it, the node's loss for the others
@@ -114,9 +139,10 @@ def plan(qis: Sequence[QuasiIdentifier], raws: Mapping[str, Sequence[Hashable]],
             f"groups smaller than {k}. Export a longer period or more collections together, allow "
             f"coarser levels, or ask for a higher suppression cap.")
     _, node, small = best
+    small_rows = small[combo_of_row] if n else np.zeros(0, dtype=bool)
     return Plan(levels={qi.name: choice[1] for qi, choice in zip(qis, node)},
                 rare={qi.name: choice[3] for qi, choice in zip(qis, node)},
-                suppressed=small, drop_suppressed=0 < int(small.sum()) < k, nodes_searched=searched)
+                suppressed=small_rows, drop_suppressed=0 < int(small_rows.sum()) < k, nodes_searched=searched)
 
 
 def _codes(keys: Sequence[Hashable]) -> np.ndarray:
@@ -125,8 +151,43 @@ def _codes(keys: Sequence[Hashable]) -> np.ndarray:
 
 
 def _combine(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """One code per distinct (left, right) pair, dense from 0."""
+    if len(left) == 0:
+        return left
     _, inverse = np.unique(left * (int(right.max()) + 1) + right, return_inverse=True)
-    return inverse.astype(np.int64)
+    return inverse.astype(np.int64).reshape(-1)
+
+
+def _small_groups(codes: list[np.ndarray], weights: np.ndarray, k: int) -> np.ndarray:
+    """Per combination: whether the rows sharing its codes in every column are fewer than k."""
+    if len(weights) == 0:
+        return np.zeros(0, dtype=bool)
+    # one int64 key per combination (mixed radix), unless the key space would overflow
+    key, space = np.zeros(len(weights), dtype=np.int64), 1
+    for column in codes:
+        radix = int(column.max()) + 1
+        if space * radix >= 2 ** 62:
+            key, space = _combine(key, column), len(weights)
+        else:
+            key, space = key * radix + column, space * radix
+    if space > 4 * len(weights):
+        _, key = np.unique(key, return_inverse=True)
+        key = key.reshape(-1)
+    sizes = np.bincount(key, weights=weights)
+    return sizes[key] < k
+
+
+def _distinct_rows(row_codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row the index of its distinct combination; per combination its first row and its row count."""
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if not row_codes:
+        return np.zeros(n, np.int64), np.zeros(1, np.int64), np.array([n])
+    combined = row_codes[0]
+    for codes in row_codes[1:]:
+        combined = _combine(combined, codes)
+    _, firsts, inverse, counts = np.unique(combined, return_index=True, return_inverse=True, return_counts=True)
+    return inverse.reshape(-1).astype(np.int64), firsts, counts
 
 
 # -- checks on the finished frame ------------------------------------------------------------------
@@ -170,3 +231,100 @@ def l_diversity(frame: pd.DataFrame, qi_columns: Sequence[str], sensitive_column
 
 def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+class ClassCounter:
+    """Group sizes and l-diversity counted block by block from the rows as built, the way `class_sizes`
+    and `l_diversity` count them on a whole frame: QI cells read literally (missing and "*" alike),
+    sensitive cells as text or "missing". Only the distinct combinations are kept, never the rows.
+
+    `tables`: QI columns whose cells are looked up in a fixed small table (column -> the table): each
+    block then names each row's table entry (`add(..., entries=)`), the table is read literally once,
+    and a group is known by a number (its literal codes in mixed radix) instead of a tuple of texts."""
+
+    def __init__(self, qi_columns: Sequence[str], sensitive: Mapping[str, Sequence[str]],
+                 tables: Mapping[str, Sequence] | None = None):
+        self.qi_columns = list(qi_columns)
+        self.sensitive = dict(sensitive)
+        self.classes: Counter = Counter()                                  # group -> rows
+        self.values: dict[str, Counter] = {var: Counter() for var in self.sensitive}   # (group, values) -> rows
+        self.canonical = None
+        if tables is not None and set(self.qi_columns) <= set(tables):
+            canonical, radices = [], []
+            for name in self.qi_columns:
+                literals: dict = {}
+                canonical.append(np.array([literals.setdefault("*" if _missing(v) or v == "*" else str(v), len(literals))
+                                           for v in tables[name]], dtype=np.int64))
+                radices.append(len(literals))
+            if math.prod(radices) < 2 ** 62:
+                self.canonical, self.radices = canonical, radices
+
+    def add(self, block: Mapping[str, np.ndarray], entries: Mapping[str, np.ndarray] | None = None) -> None:
+        size = len(next(iter(block.values()))) if block else 0
+        if size == 0:
+            return
+        if self.canonical is not None and entries is not None:
+            number = np.zeros(size, dtype=np.int64)
+            for name, canonical, radix in zip(self.qi_columns, self.canonical, self.radices):
+                number = number * radix + canonical[entries[name]]
+            groups, inverse, counts = np.unique(number, return_inverse=True, return_counts=True)
+            keys = groups.tolist()
+        else:
+            qi_codes, qi_literals = _literal_codes([block[name] for name in self.qi_columns], "*", size)
+            _, first, inverse, counts = _distinct(qi_codes, size)
+            keys = [tuple(qi_literals[j][qi_codes[j][row]] for j in range(len(qi_codes))) for row in first.tolist()]
+        inverse = inverse.reshape(-1)
+        for key, count in zip(keys, counts.tolist()):
+            self.classes[key] += count
+        for var, names in self.sensitive.items():
+            codes, literals = _literal_codes([block[name] for name in names], "missing", size)
+            _, pair_first, _, pair_counts = _distinct([inverse, *codes], size)
+            for row, count in zip(pair_first.tolist(), pair_counts.tolist()):
+                value = tuple(literals[j][codes[j][row]] for j in range(len(codes)))
+                self.values[var][(keys[inverse[row]], value)] += count
+
+    def sizes(self) -> list[int]:
+        return sorted(self.classes.values())
+
+    def l_diversity(self, var: str) -> dict:
+        per_class: dict[tuple, Counter] = {}
+        for (key, value), count in self.values[var].items():
+            per_class.setdefault(key, Counter())[value] += count
+        return _diversity(per_class)
+
+
+def _literal_codes(arrays: Sequence[np.ndarray], missing: str, size: int) -> tuple[list[np.ndarray], list[list]]:
+    """Per column: a code per row, and the literal text of each code (missing values one literal)."""
+    codes, literals = [], []
+    for values in arrays:
+        series = pd.Series(values)
+        if series.dtype == object:
+            series = series.where(series.notna(), missing)
+        found, uniques = pd.factorize(series, use_na_sentinel=True)
+        texts = [str(v) for v in uniques] + [missing]
+        codes.append(np.where(found < 0, len(uniques), found).astype(np.int64))
+        literals.append(texts)
+    return codes, literals
+
+
+def _distinct(codes: Sequence[np.ndarray], size: int):
+    if not codes:
+        zero = np.zeros(size, dtype=np.int64)
+        return np.zeros(1, np.int64), np.zeros(1, np.int64), zero, np.array([size])
+    combined = codes[0]
+    for more in codes[1:]:
+        combined = _combine(combined, more)
+    return np.unique(combined, return_index=True, return_inverse=True, return_counts=True)
+
+
+def _diversity(per_class: Mapping[tuple, Counter]) -> dict:
+    distinct = [len(counter) for counter in per_class.values()]
+    entropy = []
+    for counter in per_class.values():
+        total = sum(counter.values())
+        h = -sum(c / total * math.log(c / total) for c in counter.values())
+        entropy.append(math.exp(h))
+    return {"distinct_l": min(distinct) if distinct else 0,
+            "entropy_l": round(min(entropy), 4) if entropy else 0.0,
+            "classes_with_l_1": sum(1 for d in distinct if d == 1),
+            "classes": len(distinct)}

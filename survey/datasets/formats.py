@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import pandas as pd
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
-import pyreadstat
 
 from .codebook import codebook_csv, codebook_html
 from .columns import Column, label_in
@@ -47,55 +49,145 @@ def write(dataset: Dataset, format: str, path: Path, *, bundle_formats=("csv", "
 def neutralize_formulas(frame: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
     """Text cells safe for a spreadsheet: formulas defused, and a lone CR (which pandas leaves
     unquoted, so readers split the row there) turned into a line feed."""
-    def safe(value):
-        if not isinstance(value, str):
-            return value
-        if value.startswith(FORMULA_STARTS):
-            value = "'" + value
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-
     out = frame.copy()
     for column in columns:
         if column.storage == "string":
-            out[column.name] = out[column.name].map(safe)
+            out[column.name] = _safe_text(out[column.name])
     return out
 
 
+def _safe_text(series: pd.Series) -> pd.Series:
+    # .str gives NaN for anything not a string, so only text cells change, as before
+    formula = series.str.startswith(FORMULA_STARTS, na=False)
+    if formula.any():
+        series = series.mask(formula, "'" + series[formula])
+    carriage = series.str.contains("\r", regex=False, na=False)
+    if carriage.any():
+        series = series.mask(carriage, series[carriage].str.replace("\r\n", "\n", regex=False)
+                             .str.replace("\r", "\n", regex=False))
+    return series
+
+
+CSV_DIALECTS = {"csv": {"encoding": "utf-8", "sep": ",", "decimal": ".", "lineterminator": "\n"},
+                # for Excel with Swedish settings: BOM, semicolons, decimal comma, CRLF
+                "excel_csv": {"encoding": "utf-8-sig", "sep": ";", "decimal": ",", "lineterminator": "\r\n"}}
+
+
+def write_csv_frames(frames: Iterable[pd.DataFrame], columns: list[Column], path: Path, dialect: str = "csv") -> None:
+    """Frames appended one after another under one header: the same bytes as one frame written at once,
+    and the same bytes pandas' `to_csv` writes (tests/datasets/test_formats.py compares them)."""
+    options = CSV_DIALECTS[dialect]
+    with open(path, "w", encoding=options["encoding"], newline="") as stream:
+        stream.write(options["sep"].join(c.name for c in columns) + options["lineterminator"])
+        for frame in frames:
+            for start in range(0, len(frame), CSV_BLOCK):   # the text of a block at a time
+                stream.write(csv_rows(frame.iloc[start:start + CSV_BLOCK], columns, dialect, neutralize=True))
+
+
+CSV_BLOCK = 10_000
+
+
+def csv_rows(frame: pd.DataFrame, columns: list[Column], dialect: str = "csv", *, neutralize: bool = False) -> str:
+    """The rows of `frame` as CSV text (no header), formatted as pandas' `to_csv` formats them, but
+    column by column in Arrow's compute kernels: `to_csv` formats cell by cell, and took longer than
+    everything else in an export together. `neutralize`: text cells as `neutralize_formulas` makes them."""
+    if len(frame) == 0:
+        return ""
+    options = CSV_DIALECTS[dialect]
+    sep, end = options["sep"], options["lineterminator"]
+    # Python's csv module (QUOTE_MINIMAL) quotes a field holding the separator, a quote or a character
+    # of the line terminator
+    special = "[" + "".join(dict.fromkeys(sep + '"' + end)).replace("\r", "\\r").replace("\n", "\\n") + "]"
+    parts = []
+    for column in columns:
+        series = frame[column.name]
+        if column.storage == "string" or series.dtype == object:
+            text = _arrow_text(series)
+            if neutralize:
+                text = _safe_arrow_text(text)
+            quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+            parts.append(pc.if_else(pc.match_substring_regex(text, special), quoted, text))
+        elif pd.api.types.is_integer_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+            parts.append(pa.array(series.astype("Int64")).cast(pa.string()))
+        else:
+            parts.append(_float_text(series.to_numpy(dtype=np.float64, na_value=np.nan), options["decimal"]))
+    lines = pc.binary_join_element_wise(*parts, sep, null_handling="replace", null_replacement="")
+    # one string for the block, joined by Arrow too (no Python string per line)
+    block = pa.ListArray.from_arrays(pa.array([0, len(lines)], type=pa.int32()), lines)
+    return pc.binary_join(block, end)[0].as_py() + end
+
+
+def _safe_arrow_text(text: pa.Array) -> pa.Array:
+    """`_safe_text` in Arrow: a leading apostrophe before a formula, every CR made a line feed."""
+    formula = pc.match_substring_regex(text, "^[=+\\-@\\t\\r]")
+    text = pc.if_else(formula, pc.binary_join_element_wise("'", text, ""), text)
+    return pc.replace_substring(pc.replace_substring(text, "\r\n", "\n"), "\r", "\n")
+
+
+def _arrow_text(series: pd.Series) -> pa.Array:
+    values = series.to_numpy(dtype=object)
+    try:
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):   # something not a string: written as str() writes it
+        return pa.array([None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
+                         for v in values], type=pa.string())
+
+
+def _float_text(values: np.ndarray, decimal: str) -> pa.Array:
+    """Floats as Python's repr writes them (4.0, 2.6666666666666665, 1e-05), missing as null."""
+    text = pa.array(values, from_pandas=True).cast(pa.string())
+    # Arrow writes 4.0 as "4"
+    text = pc.if_else(pc.match_substring_regex(text, r"^-?\d+$"), pc.binary_join_element_wise(text, ".0", ""), text)
+    # and switches to an exponent at other sizes than repr: those few values are written by repr itself
+    with np.errstate(invalid="ignore"):
+        size = np.abs(values)
+        odd = ((size < 1e-4) & (size > 0)) | (size >= 1e16)
+    odd = np.flatnonzero(odd | pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(zero_copy_only=False))
+    if len(odd):
+        texts = text.to_pylist()
+        for i in odd.tolist():
+            texts[i] = repr(float(values[i]))
+        text = pa.array(texts, type=pa.string())
+    if decimal != ".":
+        text = pc.replace_substring(text, ".", decimal)
+    return text
+
+
 def write_csv(dataset: Dataset, path: Path) -> None:
-    neutralize_formulas(dataset.frame, dataset.columns).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    write_csv_frames([dataset.frame], dataset.columns, path)
 
 
 def write_excel_csv(dataset: Dataset, path: Path) -> None:
     """For Excel with Swedish settings: BOM, semicolons, decimal comma, CRLF."""
-    neutralize_formulas(dataset.frame, dataset.columns).to_csv(
-        path, index=False, encoding="utf-8-sig", sep=";", decimal=",", lineterminator="\r\n")
+    write_csv_frames([dataset.frame], dataset.columns, path, "excel_csv")
 
 
 # -- SPSS and Stata ------------------------------------------------------------------------------------
 def _statistical(dataset: Dataset, lang: str):
     """The frame with labelled string codes recoded to 1..n, and the labels per column."""
-    frame = pd.DataFrame(index=dataset.frame.index)
+    data: dict[str, pd.Series] = {}
     value_labels: dict[str, dict] = {}
     missing: dict[str, list] = {}
     for column in dataset.columns:
         series = dataset.frame[column.name]
         if column.storage == "string" and column.value_labels:
-            codes = {code: i for i, code in enumerate(column.value_labels, 1)}
-            frame[column.name] = [float(codes[v]) if v in codes else None for v in series]
+            codes = {code: float(i) for i, code in enumerate(column.value_labels, 1)}
+            data[column.name] = series.map(codes).astype("float64")
             value_labels[column.name] = {float(i): label_in(column.value_labels[code], lang) for code, i in codes.items()}
             missing[column.name] = [float(codes[c]) for c in column.missing_codes if c in codes]
         elif column.storage == "string":
-            frame[column.name] = series.astype(object).where(series.notna(), None)
+            data[column.name] = series.astype(object).where(series.notna(), None)
         else:
-            frame[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
+            data[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
             if column.value_labels:
                 value_labels[column.name] = {float(code): label_in(text, lang) for code, text in column.value_labels.items()
                                              if isinstance(code, (int, float))}
             missing[column.name] = [float(c) for c in column.missing_codes if isinstance(c, (int, float))]
-    return frame, value_labels, {k: v for k, v in missing.items() if v}
+    return pd.DataFrame(data, index=dataset.frame.index), value_labels, {k: v for k, v in missing.items() if v}
 
 
 def write_sav(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
+    import pyreadstat   # here, not on top: a CSV export need not load it (a tenth of a second)
     frame, value_labels, missing = _statistical(dataset, label_language)
     pyreadstat.write_sav(
         frame, str(path), file_label=_file_label(dataset),
@@ -106,6 +198,7 @@ def write_sav(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
 
 def write_dta(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
     """Stata 14+ format (release 118, Unicode)."""
+    import pyreadstat
     frame, value_labels, missing = _statistical(dataset, label_language)
     extended: dict[str, list[str]] = {}
     for name, codes in missing.items():
@@ -127,19 +220,47 @@ def _file_label(dataset: Dataset) -> str:
 
 # -- Parquet --------------------------------------------------------------------------------------------
 def write_parquet(dataset: Dataset, path: Path) -> None:
-    """Labels travel in the schema: field metadata `label`, `value_labels`, `measure`, `missing_codes` (JSON)."""
-    table = pa.Table.from_pandas(dataset.frame, preserve_index=False)
+    write_parquet_frames([dataset.frame], dataset.columns, dataset.report, path)
+
+
+def write_parquet_frames(frames: Iterable[pd.DataFrame], columns: list[Column], report, path: Path) -> None:
+    """Labels travel in the schema: field metadata `label`, `value_labels`, `measure`, `missing_codes` (JSON).
+    One row group per frame; text columns are typed as text even where a frame has none."""
+    writer = schema = None
+    try:
+        for frame in frames:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if schema is None:
+                schema = _parquet_schema(table, columns, report)
+                writer = pq.ParquetWriter(path, schema)
+            writer.write_table(table.cast(schema))
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _parquet_schema(table: pa.Table, columns: list[Column], report) -> pa.Schema:
     fields = []
-    for field_, column in zip(table.schema, dataset.columns):
-        fields.append(field_.with_metadata({
+    for field_, column in zip(table.schema, columns):
+        fields.append(pa.field(field_.name, pa.string() if column.storage == "string" else field_.type).with_metadata({
             "label": json.dumps(column.label, ensure_ascii=False),
             "value_labels": json.dumps({str(k): v for k, v in column.value_labels.items()}, ensure_ascii=False),
             "measure": column.measure,
             "missing_codes": json.dumps(list(column.missing_codes), ensure_ascii=False),
         }))
-    schema = pa.schema(fields, metadata={**(table.schema.metadata or {}),
-                                         b"survey.report": json.dumps(dataset.report.to_dict(), ensure_ascii=False).encode()})
-    pq.write_table(table.cast(schema), path)
+    return pa.schema(fields, metadata={**(table.schema.metadata or {}),
+                                       b"survey.report": json.dumps(report.to_dict(), ensure_ascii=False).encode()})
+
+
+STREAMED = ("csv", "excel_csv", "parquet")
+
+
+def write_frames(frames: Iterable[pd.DataFrame], columns: list[Column], report, format: str, path: Path) -> None:
+    """The formats written a frame at a time, so memory does not grow with the rows."""
+    if format == "parquet":
+        write_parquet_frames(frames, columns, report, path)
+    else:
+        write_csv_frames(frames, columns, path, format)
 
 
 # -- the bundle -----------------------------------------------------------------------------------------

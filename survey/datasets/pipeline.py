@@ -7,21 +7,30 @@ keeps only the quasi-identifier values, the second writes rows already generaliz
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
+import inspect
+import itertools
 import json
 import math
+import os
+import pickle
+import tempfile
 import unicodedata
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from survey.questionnaires.definition import Definition
-from survey.questionnaires.scoring import item_score, score_and_count
+from survey.questionnaires.items import ChoiceItem, Item, MultipleChoiceItem
+from survey.questionnaires.scoring import score_and_count
+from survey.questionnaires.variables import column_name
 
 from . import anonymize
 from .anonymize import MIN_K, ExportRefused
@@ -29,7 +38,7 @@ from .columns import Column
 from .layout import ExportError, Layout, build_layout, scale_column_names
 from .records import Chunks
 from .redact import redact
-from .reliability import Alpha, cronbach_alpha
+from .reliability import Alpha, AlphaAccumulator
 from .report import AnonymizationReport
 
 Progress = Callable[[str, int, "int | None"], None]   # (stage, done, total or None)
@@ -103,131 +112,241 @@ class ExportResult:
 
 def build_dataset(chunks: Chunks, definitions: Mapping[int, Definition], options: ExportOptions = ExportOptions(),
                   progress: Progress | None = None) -> Dataset:
+    """The whole dataset as one frame (for tests, small exports and the formats written from a frame)."""
+    with tempfile.TemporaryDirectory(prefix="survey-export-") as work, bulk_work():
+        built = stream_dataset(chunks, definitions, options, progress, Path(work))
+        return built.dataset()
+
+
+@contextmanager
+def bulk_work():
+    """The cyclic garbage collector paused while an export runs. An export makes millions of short-lived
+    dicts and lists (a dict of answers per response and pass) and holds a chunk of them at a time: the
+    collector's passes over them took as long as reading the rows (benchmarks/README.md, "Exports").
+    They hold no reference cycles, so reference counting frees them; the collector runs again after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], options: ExportOptions,
+                   progress: Progress | None, work: Path) -> "StreamedDataset":
+    """Read, anonymize and build every row; the rows wait in `work`, shuffled into buckets, until
+    `StreamedDataset.frames()` hands them out in random order, a bucket at a time."""
     progress = progress or (lambda stage, done, total: None)
     layout = build_layout(definitions, options.activity_groups)
     qis = layout.quasi_identifiers
     if options.link and options.link.code_item not in layout.items:
         raise ExportError(f"The link code item {options.link.code_item!r} is not in the questionnaire.")
 
-    # -- pass 1: quasi-identifier values only ----------------------------------------------------
-    raws: dict[str, list] = {qi.name: [] for qi in qis}
+    # -- pass 1: quasi-identifier values only, as codes into the distinct values seen ------------
+    seen: list[dict] = [{} for _ in qis]
+    codes: list[list[np.ndarray]] = [[] for _ in qis]
     n = 0
-    for chunk in chunks():
-        for record in chunk:
-            _check_record(record, layout)
-            for qi in qis:
-                raws[qi.name].append(qi.raw(record))
-            n += 1
+    for chunk in _first_reading(chunks, layout):
+        _check_records(chunk, layout)
+        for position, qi in enumerate(qis):
+            codes[position].append(_encode(seen[position], qi.raws(chunk)))
+        n += len(chunk)
         progress("reading", n, None)
-    plan = anonymize.plan(qis, raws, options.k, options.suppression_cap, options.coarsest)
+    row_codes = [np.concatenate(parts) if parts else np.zeros(0, np.int32) for parts in codes]
+    del codes
+    plan = anonymize.plan_coded(qis, {qi.name: (list(seen[i]), row_codes[i]) for i, qi in enumerate(qis)},
+                                options.k, options.suppression_cap, options.coarsest)
     progress("anonymizing", n, n)
 
-    final_keys = {qi.name: _final_keys(qi, raws[qi.name], plan) for qi in qis}
-    kept = ~plan.suppressed
-    columns = _columns(layout, plan, final_keys, kept, options)
-    values: dict[str, list] = {c.name: [] for c in columns}
-    answer_language: list[str] = []
-    redactions: Counter = Counter()
+    # per QI: the final key of each distinct raw value (rare ones merged into "other")
+    final_keys = [_final_keys(qi, list(seen[i]), plan) for i, qi in enumerate(qis)]
+    keep = ~(plan.suppressed & plan.drop_suppressed)
+    kept_rows = int(keep.sum())
+    present = {qi.name: {final_keys[i][c] for c in np.unique(row_codes[i][keep & ~plan.suppressed]).tolist()}
+               for i, qi in enumerate(qis)}
+    columns = _columns(layout, plan, present, options)
+    rng = np.random.default_rng(options.seed)
+    buckets = max(1, math.ceil(kept_rows / BUCKET_ROWS))
+    bucket_of_row = rng.integers(buckets, size=n, dtype=np.int32) if buckets > 1 else None
+    builder = _ChunkBuilder(layout, plan, qis, final_keys, columns, options)
+    spill = _Spill(columns, buckets, work)
+    counter = anonymize.ClassCounter([c.name for c in columns if c.role == "quasi_identifier"],
+                                     {var: names for var, names in layout.sensitive.items()
+                                      if all(name in builder.names for name in names)}, builder.qi_tables)
+    alphas = _Alphas(layout, builder.names)
 
-    # -- pass 2: the rows, generalized and scrubbed as they are built -----------------------------
+    # -- pass 2: the rows, generalized and scrubbed as they are built ---------------------------
     index = 0
     for chunk in chunks():
-        for record in chunk:
-            if index >= n:
-                raise ExportError("The responses changed between the two readings: more came the second time.")
-            row = index
-            index += 1
-            for qi in qis:
-                if qi.raw(record) != raws[qi.name][row]:
-                    raise ExportError("The responses changed between the two readings; export again.")
-            if plan.suppressed[row] and plan.drop_suppressed:
-                continue
-            cells = _row(record, layout, plan, final_keys, row, options, redactions)
-            for name, column in values.items():
-                column.append(cells.get(name))
-            answer_language.append(record.language)
+        if index + len(chunk) > n:
+            raise ExportError("The responses changed between the two readings: more came the second time.")
+        rows = slice(index, index + len(chunk))
+        for position, qi in enumerate(qis):
+            again = list(map(seen[position].get, qi.raws(chunk)))
+            if None in again or not np.array_equal(np.array(again, dtype=np.int32), row_codes[position][rows]):
+                raise ExportError("The responses changed between the two readings; export again.")
+        kept = keep[rows]
+        records = [record for record, k in zip(chunk, kept.tolist()) if k] if not kept.all() else chunk
+        if records:
+            built = builder.build(records, [c[rows][kept] for c in row_codes], plan.suppressed[rows][kept])
+            counter.add(built, builder.entries)
+            alphas.add(built, [r.language for r in records], builder.scored)
+            spill.add(built, bucket_of_row[rows][kept] if bucket_of_row is not None else None)
+        index += len(chunk)
         progress("building", index, n)
     if index != n:
         raise ExportError("The responses changed between the two readings: fewer came the second time.")
+    spill.close()
 
-    frame = _frame(columns, values)
-    rng = np.random.default_rng(options.seed)
-    order = rng.permutation(len(frame))
-    frame = frame.iloc[order].reset_index(drop=True)
-    frame["row_id"] = pd.array(range(1, len(frame) + 1), dtype="Int64")
-    answer_language = [answer_language[i] for i in order]
-
-    qi_columns = [c.name for c in columns if c.role == "quasi_identifier"]
-    sizes = anonymize.class_sizes(frame, qi_columns)
+    # checked again on the very rows to be written (the plan guarantees it)
+    sizes = counter.sizes()
     k_reached = min(sizes) if sizes else 0
-    if len(frame) < options.k or k_reached < options.k:
-        # the plan guarantees this; checked again on the very frame to be written
+    if kept_rows < options.k or k_reached < options.k:
         raise ExportRefused(f"The finished dataset reached only k={k_reached} (asked {options.k}); nothing is written.")
-
+    qi_columns = [c.name for c in columns if c.role == "quasi_identifier"]
     free_text_columns = tuple(c.name for c in columns if c.role == "free_text")
     report = AnonymizationReport(
         questionnaire=layout.questionnaire, versions=tuple(layout.definitions), k_target=options.k,
-        k_reached=k_reached, rows_in=n, rows_out=len(frame), rows_suppressed=plan.suppressed_rows,
+        k_reached=k_reached, rows_in=n, rows_out=kept_rows, rows_suppressed=plan.suppressed_rows,
         rows_dropped=plan.suppressed_rows if plan.drop_suppressed else 0, suppression_cap=options.suppression_cap,
         levels=plan.levels, merged_rare={name: len(keys) for name, keys in plan.rare.items()},
         quasi_identifier_columns=tuple(qi_columns),
         class_sizes=dict(sorted(Counter(sizes).items())),
-        max_risk=round(1 / k_reached, 4), average_risk=round(len(sizes) / len(frame), 4),
-        l_diversity={var: anonymize.l_diversity(frame, qi_columns, names)
-                     for var, names in layout.sensitive.items() if all(name in frame for name in names)},
-        redactions=dict(sorted(redactions.items())), free_text_columns=free_text_columns,
+        max_risk=round(1 / k_reached, 4), average_risk=round(len(sizes) / kept_rows, 4),
+        l_diversity={var: counter.l_diversity(var) for var in counter.sensitive},
+        redactions=dict(sorted(builder.redactions.items())), free_text_columns=free_text_columns,
         pseudonymized=options.link is not None, nodes_searched=plan.nodes_searched, config=options.describe())
-    reliability = {scale.id: _reliability(layout, scale, frame, answer_language) for scale in layout.scales}
-    return Dataset(layout.questionnaire, frame, columns, report, reliability, layout)
+    return StreamedDataset(layout.questionnaire, columns, report, alphas.results(), layout, spill, rng,
+                           builder.integral, kept_rows)
+
+
+@dataclass
+class StreamedDataset:
+    """A built dataset whose rows wait on disk: `frames()` gives them in random order, typed, with row_id."""
+    questionnaire: str
+    columns: list[Column]
+    report: AnonymizationReport
+    reliability: dict[str, ScaleReliability]
+    layout: Layout
+    spill: "_Spill"
+    rng: np.random.Generator
+    integral: dict[str, bool]            # numeric column -> every value a whole number
+    rows: int
+
+    @property
+    def languages(self) -> list[str]:
+        return self.layout.languages
+
+    def frames(self):
+        """One frame per bucket, rows shuffled within it: every row lands in a random bucket and every
+        bucket is shuffled, so the file order is a uniformly random permutation; row_id counts 1..n."""
+        offset = 0
+        for bucket in range(self.spill.buckets):
+            data = self.spill.read(bucket)
+            size = len(next(iter(data.values()))) if data else 0
+            if size == 0:
+                continue
+            order = self.rng.permutation(size)
+            frame = {}
+            for column in self.columns:
+                if column.name == "row_id":
+                    frame["row_id"] = pd.array(np.arange(offset + 1, offset + size + 1), dtype="Int64")
+                    continue
+                values = data[column.name][order]
+                if column.storage == "string":
+                    frame[column.name] = pd.Series(values, dtype=object)
+                elif column.integer and self.integral.get(column.name, True):
+                    frame[column.name] = pd.array(values, dtype="Int64")
+                else:
+                    frame[column.name] = pd.Series(values, dtype="float64")
+            offset += size
+            yield pd.DataFrame(frame)
+
+    def dataset(self) -> Dataset:
+        frames = list(self.frames())
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return Dataset(self.questionnaire, frame, self.columns, self.report, self.reliability, self.layout)
 
 
 def export(chunks: Chunks, definitions: Mapping[int, Definition], options: ExportOptions, out: Path | str,
            format: str = "zip", *, languages: Mapping | None = None, progress: Progress | None = None) -> ExportResult:
     """Build the dataset and write it. `out` is a directory (a file name is chosen) or a file path.
 
-    `languages` (code -> survey.i18n.languages.Language) gives the codebook each wording's direction;
-    without it the HTML codebook lets the browser decide (dir="auto").
+    CSV, Excel CSV and Parquet are written a bucket of rows at a time (memory does not grow with the
+    rows); SPSS, Stata and the ZIP bundle are written from one frame of typed columns, as pyreadstat
+    writes a whole frame. `languages` (code -> survey.i18n.languages.Language) gives the codebook each
+    wording's direction; without it the HTML codebook lets the browser decide (dir="auto").
     """
-    from .formats import EXTENSIONS, write   # formats imports pipeline's types
+    from .formats import EXTENSIONS, STREAMED, write, write_frames   # formats imports pipeline's types
 
     if format not in EXTENSIONS:
         raise ValueError(f"unknown format {format!r}; known: {', '.join(EXTENSIONS)}")
-    dataset = build_dataset(chunks, definitions, options, progress)
     out = Path(out)
-    if out.is_dir():
-        kind = "pseudonymized" if dataset.report.pseudonymized else "anonymized"
-        suffix = "-excel" if format == "excel_csv" else ""
-        out = out / f"{dataset.questionnaire}-{kind}{suffix}{EXTENSIONS[format]}"
-    if progress:
-        progress("writing", 0, 1)
-    path = write(dataset, format, out, bundle_formats=options.bundle_formats, languages=languages,
-                 label_language=options.label_language)
-    if progress:
-        progress("writing", 1, 1)
-    return ExportResult(paths=[path], report=dataset.report, rows=len(dataset.frame))
+    # the rows wait beside the output (the same protected place, the same file system for the rename)
+    with tempfile.TemporaryDirectory(prefix=".export-", dir=out if out.is_dir() else out.parent) as work, bulk_work():
+        built = stream_dataset(chunks, definitions, options, progress, Path(work))
+        if out.is_dir():
+            kind = "pseudonymized" if built.report.pseudonymized else "anonymized"
+            suffix = "-excel" if format == "excel_csv" else ""
+            out = out / f"{built.questionnaire}-{kind}{suffix}{EXTENSIONS[format]}"
+        if progress:
+            progress("writing", 0, 1)
+        partial = Path(work) / ("partial" + EXTENSIONS[format])
+        if format in STREAMED:
+            write_frames(built.frames(), built.columns, built.report, format, partial)
+        else:
+            write(built.dataset(), format, partial, bundle_formats=options.bundle_formats, languages=languages,
+                  label_language=options.label_language)
+        os.replace(partial, out)
+        if progress:
+            progress("writing", 1, 1)
+    return ExportResult(paths=[out], report=built.report, rows=built.rows)
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def _check_record(record, layout: Layout) -> None:
-    if record.questionnaire != layout.questionnaire:
-        raise ExportError(f"A response to {record.questionnaire!r} came with the export of {layout.questionnaire!r}.")
-    if record.version not in layout.definitions:
-        raise ExportError(f"Responses to version {record.version} came, but its definition was not given.")
+BUCKET_ROWS = 10_000     # rows shuffled in memory at once when the file is written (and held before a spill)
 
 
-def _final_keys(qi, raws: list, plan) -> list:
+def _check_records(chunk, layout: Layout) -> None:
+    for questionnaire, version in {(r.questionnaire, r.version) for r in chunk}:
+        if questionnaire != layout.questionnaire:
+            raise ExportError(f"A response to {questionnaire!r} came with the export of {layout.questionnaire!r}.")
+        if version not in layout.definitions:
+            raise ExportError(f"Responses to version {version} came, but its definition was not given.")
+
+
+def _first_reading(chunks: Chunks, layout: Layout):
+    """The first reading needs only the QI answers: a source that can leave the others out is asked to."""
+    try:
+        takes_answers = "answers" in inspect.signature(chunks).parameters
+    except (TypeError, ValueError):
+        takes_answers = False
+    return chunks(answers=sorted(layout.qi_items)) if takes_answers else chunks()
+
+
+def _encode(index: dict, raws: list) -> np.ndarray:
+    """Each raw value's code in `index`, new values added in order of appearance."""
+    codes = list(map(index.get, raws))
+    if None in codes:
+        for i, code in enumerate(codes):
+            if code is None:
+                codes[i] = index.setdefault(raws[i], len(index))
+    return np.array(codes, dtype=np.int32)
+
+
+def _final_keys(qi, uniques: list, plan) -> list:
+    """The key each distinct raw value has at the chosen level, rare ones as "other"."""
     level, rare = plan.levels[qi.name], plan.rare[qi.name]
     other = qi.other_key(level)
-    return [other if key in rare else key for key in (qi.key(raw, level) for raw in raws)]
+    return [other if key in rare else key for key in (qi.key(raw, level) for raw in uniques)]
 
 
-def _columns(layout: Layout, plan, final_keys, kept: np.ndarray, options: ExportOptions) -> list[Column]:
+def _columns(layout: Layout, plan, present: Mapping[str, set], options: ExportOptions) -> list[Column]:
     by_name = {qi.name: qi for qi in layout.quasi_identifiers}
 
     def qi_columns(name: str) -> list[Column]:
-        qi = by_name[name]
-        present = {key for key, keep in zip(final_keys[name], kept) if keep}
-        return qi.columns(plan.levels[name], present)
+        return by_name[name].columns(plan.levels[name], present[name])
 
     columns = [Column("row_id", {"en": "Row number in random order (not a respondent id)",
                                  "sv": "Radnummer i slumpad ordning (inte ett id för svaranden)"},
@@ -271,76 +390,399 @@ def _columns(layout: Layout, plan, final_keys, kept: np.ndarray, options: Export
     return columns
 
 
-def _row(record, layout: Layout, plan, final_keys, row: int, options: ExportOptions, redactions: Counter) -> dict:
-    cells: dict[str, Any] = {"wave": record.wave, "questionnaire_version": record.version, "channel": record.channel}
-    for qi in layout.quasi_identifiers:
-        level = plan.levels[qi.name]
-        cells.update(qi.suppressed_cells(level) if plan.suppressed[row] else qi.cells(final_keys[qi.name][row], level))
-    definition = layout.definitions[record.version]
-    answers = record.answers
-    qi_items = layout.qi_items
-    for var, item in definition.items.items():
-        if var in qi_items or (options.link and var == options.link.code_item):
-            continue
-        for name, value in item.export_values(answers.get(var)).items():
-            if isinstance(value, str) and any(v.free_text for v in layout.variables_of[var]):
-                if not options.free_text:
-                    continue
-                value, counts = redact(value)
-                redactions.update(counts)
-            cells[name] = value
-    for scale in layout.scales:
-        score, count = scale_column_names(scale)
-        own = next((s for s in definition.scales if s.id == scale.id), None)
-        if own is None:
-            continue
-        cells[score], cells[count] = score_and_count(definition, own, answers)
-    if options.link:
-        code = answers.get(options.link.code_item)
-        cells["link_key"] = _link_key(options.link.key, code) if code else None
-    return cells
-
-
 def _link_key(key: bytes, code: str) -> str:
     normal = unicodedata.normalize("NFKC", str(code)).casefold()
     normal = "".join(normal.split())
     return hmac.new(key, normal.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _frame(columns: list[Column], values: dict[str, list]) -> pd.DataFrame:
-    data = {}
-    for column in columns:
-        cells = values[column.name]
-        if column.storage == "string":
-            data[column.name] = pd.Series([None if v is None else str(v) for v in cells], dtype=object)
-        elif column.integer and all(v is None or float(v).is_integer() for v in cells):
-            data[column.name] = pd.array([None if v is None else int(v) for v in cells], dtype="Int64")
+def _numbers(values) -> np.ndarray:
+    # numpy turns None into NaN itself when asked for floats
+    if isinstance(values, np.ndarray):
+        return values.astype(np.float64, copy=False)
+    return np.array(values, dtype=np.float64) if len(values) else np.zeros(0)
+
+
+def _texts(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = [None if v is None else str(v) for v in values]
+    return out
+
+
+class _ChunkBuilder:
+    """Turns a chunk of records into typed columns (float64 for numbers, objects for text), an item
+    or a scale at a time over the whole chunk, never a row at a time through the item types."""
+
+    def __init__(self, layout: Layout, plan, qis, final_keys: list[list], columns: list[Column], options: ExportOptions):
+        self.layout, self.plan, self.qis, self.options = layout, plan, qis, options
+        self.columns = [c for c in columns if c.name != "row_id"]
+        self.names = {c.name for c in self.columns}
+        self.storage = {c.name: c.storage for c in self.columns}
+        self.integral = {c.name: True for c in self.columns if c.storage == "numeric" and c.integer}
+        self.redactions: Counter = Counter()
+        # per QI: per distinct raw code, the cells of its final key; and the cells of a suppressed row
+        # per QI column: a table of its cells, one per distinct raw value of the QI and a last one for
+        # a suppressed row; a chunk's column is the table looked up with the rows' codes
+        self.qi_tables: dict[str, np.ndarray] = {}
+        self.qi_columns: list[list[str]] = []
+        for qi, keys in zip(qis, final_keys):
+            level = plan.levels[qi.name]
+            cells = [qi.cells(key, level) for key in keys]
+            suppressed = qi.suppressed_cells(level)
+            names = [c.name for c in qi.columns(level, set()) if c.name in self.names]
+            for name in names:
+                values = [c.get(name) for c in cells]
+                if self.storage[name] == "string":
+                    table = np.empty(len(values) + 1, dtype=object)
+                    table[:] = [None if v is None else str(v) for v in values] + [suppressed.get(name)]
+                else:
+                    table = _numbers(values + [suppressed.get(name)])
+                self.qi_tables[name] = table
+            self.qi_columns.append(names)
+        skip = set(layout.qi_items) | ({options.link.code_item} if options.link else set())
+        self.items = {version: [(var, item, self._kind(item), any(v.free_text for v in layout.variables_of.get(var, ())))
+                                for var, item in definition.items.items()
+                                if var not in skip and self._written(var, layout)]
+                      for version, definition in layout.definitions.items()}
+        self.reads = {version: list(dict.fromkeys([var for var, *_ in self.items[version]]
+                                                  + [var for scale in definition.scales for var in scale.items]))
+                      for version, definition in layout.definitions.items()}
+        # items exported as they are, as numbers: their answers become one float matrix per chunk
+        self.plain_numbers = {version: {var for var, _item, kind, free_text in self.items[version]
+                                        if kind == "plain" and not free_text and self.storage.get(var) == "numeric"}
+                              for version in layout.definitions}
+        # (and answers read only for scoring: items whose columns are not written as they are)
+        self.numeric_reads = {version: [var for var in self.reads[version]
+                                        if var in self.plain_numbers[version]
+                                        or var not in {v for v, *_ in self.items[version]}]
+                              for version in layout.definitions}
+        self.scored: dict = {}   # (version, var, reversed) -> this chunk's item scores, for the alphas
+
+    def _written(self, var: str, layout: Layout) -> bool:
+        """Whether any column of the item is in the file (free text left out is not even read)."""
+        return var in self.names or any(v.name in self.names for v in layout.variables_of.get(var, ()))
+
+    @staticmethod
+    def _kind(item) -> str:
+        export_values = type(item).export_values
+        if export_values is Item.export_values:
+            return "plain"
+        if export_values is MultipleChoiceItem.export_values:
+            return "options"
+        return "cells"
+
+    def build(self, records, qi_codes: list[np.ndarray], suppressed: np.ndarray) -> dict[str, np.ndarray]:
+        size = len(records)
+        out: dict[str, np.ndarray] = {}
+        self.entries = {}   # each QI column's table entry per row, for the group counter
+        for names, codes in zip(self.qi_columns, qi_codes):
+            for name in names:
+                table = self.qi_tables[name]
+                entries = np.where(suppressed, len(table) - 1, codes)
+                out[name] = table[entries]
+                self.entries[name] = entries
+        out["wave"] = _texts([r.wave for r in records])
+        out["questionnaire_version"] = _numbers([r.version for r in records])
+        out["channel"] = _texts([r.channel for r in records])
+        answers = [r.answers for r in records]
+        versions = {r.version for r in records}
+        if len(versions) == 1:
+            groups = [(versions.pop(), None, answers)]
         else:
-            data[column.name] = pd.Series([math.nan if v is None else float(v) for v in cells], dtype="float64")
-    return pd.DataFrame(data)
+            version_of = np.array([r.version for r in records])
+            groups = [(v, np.flatnonzero(version_of == v), None) for v in sorted(versions)]
+        self.scored = {}
+        for version, rows, group_answers in groups:
+            if group_answers is None:
+                group_answers = [answers[i] for i in rows]
+            cells, raw = self._items(version, group_answers)
+            cells.update(self._scales(version, raw, group_answers, whole=rows is None))
+            for name, values in cells.items():
+                if name not in self.names:
+                    continue
+                array = _numbers(values) if self.storage[name] == "numeric" else _texts(values)
+                if rows is None:
+                    out[name] = array
+                else:
+                    if name not in out:
+                        out[name] = np.full(size, np.nan) if self.storage[name] == "numeric" else np.full(size, None, dtype=object)
+                    out[name][rows] = array
+        if self.options.link:
+            key, item = self.options.link.key, self.options.link.code_item
+            out["link_key"] = _texts([_link_key(key, code) if code else None for code in (a.get(item) for a in answers)])
+        for column in self.columns:
+            name = column.name
+            if name not in out:
+                out[name] = np.full(size, np.nan) if column.storage == "numeric" else np.full(size, None, dtype=object)
+            elif self.integral.get(name):
+                values = out[name]
+                finite = values[~np.isnan(values)]
+                if not np.array_equal(finite, np.trunc(finite)):   # also false for ±inf
+                    self.integral[name] = False
+        return out
+
+    def _items(self, version: int, answers: list) -> tuple[dict[str, list], dict[str, list]]:
+        cells: dict[str, list] = {}
+        options = self.options
+        # every answer column the version needs, read in one sweep over the answers (dict.get mapped
+        # over the names per row, then transposed: a third of the time of one pass per item)
+        names = self.reads[version]
+        if answers:
+            raw = dict(zip(names, zip(*[list(map(a.get, names)) for a in answers])))
+        else:
+            raw = {name: () for name in names}
+        numeric = self.numeric_reads[version]
+        if numeric and answers:
+            columns = [raw[var] for var in numeric]
+            # plain numbers (no text, no booleans): all converted in one call, as _numbers would each
+            if set(map(type, itertools.chain.from_iterable(columns))) <= {int, float, type(None)}:
+                matrix = np.array(columns, dtype=np.float64)
+                raw.update(zip(numeric, matrix))
+        for var, item, kind, free_text in self.items[version]:
+            values = raw[var]
+            if kind == "plain" and not free_text:
+                cells[var] = values
+            elif kind == "options" and not free_text and (chosen := _chosen(item, values)) is not None:
+                cells.update(chosen)
+            else:
+                rows = [item.export_values(v) for v in values]
+                names = dict.fromkeys(name for row in rows for name in row)
+                for name in names:
+                    column = []
+                    for row in rows:
+                        value = row.get(name)
+                        if isinstance(value, str) and free_text:
+                            if not options.free_text:
+                                value = None
+                            else:
+                                value, counts = redact(value)
+                                self.redactions.update(counts)
+                        column.append(value)
+                    cells[name] = column
+        return cells, raw
+
+    def _scales(self, version: int, raw: dict[str, list], answers: list, whole: bool) -> dict[str, list | np.ndarray]:
+        definition = self.layout.definitions[version]
+        out = {}
+        for scale in self.layout.scales:
+            own = next((s for s in definition.scales if s.id == scale.id), None)
+            if own is None:
+                continue
+            score, count = scale_column_names(scale)
+            values = [raw[var] for var in own.items]
+            scored = score_columns(definition, own, values,
+                                   self.scored if whole else None, version, self.plain_numbers[version])
+            if scored is None:   # answers of an unusual type: the row-by-row rule, exactly as stored
+                pairs = [score_and_count(definition, own, a) for a in answers]
+                out[score], out[count] = [p[0] for p in pairs], [p[1] for p in pairs]
+            else:
+                out[score], out[count] = scored
+        return out
 
 
-def _reliability(layout: Layout, scale, frame: pd.DataFrame, answer_language: list[str]) -> ScaleReliability:
-    version = max(v for v in layout.scale_versions[scale.id])
-    definition = layout.definitions[version]
-    rows = []
-    for values in frame[list(scale.items)].itertuples(index=False) if all(v in frame for v in scale.items) else ():
-        rows.append([None if pd.isna(v) else item_score(definition, var, _plain(v), var in scale.reverse)
-                     for var, v in zip(scale.items, values)])
-    if len(scale.items) < 2 or not rows:
-        return ScaleReliability(scale.id, Alpha(None, 0, len(scale.items)), {})
-    overall = cronbach_alpha(rows)
-    by_language = {}
-    for lang in sorted(set(answer_language)):
-        subset = [r for r, code in zip(rows, answer_language) if code == lang]
-        complete = sum(1 for r in subset if None not in r)
-        if complete >= ALPHA_MIN_PER_LANGUAGE:
-            by_language[lang] = cronbach_alpha(subset)
-    return ScaleReliability(scale.id, overall, by_language)
+def _chosen(item, values) -> dict[str, np.ndarray] | None:
+    """A multiple-choice item's 0/1 columns (NaN when unanswered), as `export_values` gives them: each
+    row's choices as a bit mask, then one shift per option. None for anything but lists of codes."""
+    choices = item.choice_list.choices
+    if len(choices) > 62:
+        return None
+    position: dict = {}
+    for i, choice in enumerate(choices):
+        position.setdefault(choice.value, i)
+    get = position.get
+    masks = []
+    try:
+        for value in values:
+            if value is None:
+                masks.append(-1)
+            elif type(value) is list:
+                mask = 0
+                for code in value:
+                    bit = get(code)
+                    if bit is not None:
+                        mask |= 1 << bit
+                masks.append(mask)
+            else:
+                return None
+    except TypeError:   # an unhashable code
+        return None
+    masks = np.array(masks, dtype=np.int64)
+    unanswered = masks < 0
+    out = {}
+    for choice in choices:
+        column = ((masks >> position[choice.value]) & 1).astype(np.float64)
+        column[unanswered] = np.nan
+        out[column_name(item.var, choice.value)] = column
+    return out
 
 
-def _plain(value):
-    return int(value) if isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer()) else value
+def item_scores(definition: Definition, var: str, values, reverse: bool) -> np.ndarray | None:
+    """`scoring.item_score` over a column of answers at once: NaN where it gives None. None when an
+    answer is not a plain number (the caller then scores those rows one by one)."""
+    if isinstance(values, np.ndarray):
+        x = values.astype(np.float64, copy=False)
+    else:
+        if not set(map(type, values)) <= {int, float, type(None)}:
+            return None
+        x = _numbers(values)
+    item = definition.items[var]
+    if isinstance(item, ChoiceItem):
+        scored = [value for value, choice in item.choice_list._by_number.items() if not choice.missing]
+        valid = np.zeros(len(x), dtype=bool)
+        for value in scored:   # a handful of codes: one comparison each beats np.isin's sort
+            valid |= x == value
+        if reverse:
+            low, high = item.choice_list.scored_bounds()
+    else:
+        valid = ~np.isnan(x)
+        low, high = getattr(item, "min", None), getattr(item, "max", None)
+        if reverse and (low is None or high is None):
+            return None
+    scores = (low + high - x) if reverse else x.copy()
+    scores[~valid] = np.nan
+    return scores
+
+
+def score_columns(definition: Definition, scale, values: list, keep: dict | None = None, version: int | None = None,
+                  exported: set = frozenset()) -> tuple[np.ndarray, np.ndarray] | None:
+    """`scoring.score_and_count` over a chunk: the score (NaN for None) and the count per row, the items
+    added in the scale's order as the row-by-row rule adds them, so the sums are the same floats.
+    `keep` collects the item scores of items exported as they are, for the alphas to use again."""
+    total = count = None
+    for var, column in zip(scale.items, values):
+        scores = item_scores(definition, var, column, var in scale.reverse)
+        if scores is None:
+            return None
+        if keep is not None and var in exported:
+            keep[(version, var, var in scale.reverse)] = scores
+        answered = ~np.isnan(scores)
+        if total is None:
+            total, count = np.where(answered, scores, 0.0), answered.astype(np.int64)
+        else:
+            total = total + np.where(answered, scores, 0.0)
+            count = count + answered
+    if total is None:
+        size = len(values[0]) if values else 0
+        total, count = np.zeros(size), np.zeros(size, dtype=np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+    score = mean if scale.score == "mean" else mean * len(scale.items)
+    score = np.where(count < scale.min_answered, np.nan, score)
+    return score, count.astype(np.float64)
+
+
+class _Alphas:
+    """Cronbach's alpha per scale from the written rows, accumulated chunk by chunk: the newest
+    version's items, scored (reverse coding included) from the exported values, listwise."""
+
+    def __init__(self, layout: Layout, names: set[str]):
+        self.layout = layout
+        self.parts = {}
+        for scale in layout.scales:
+            version = max(layout.scale_versions[scale.id])
+            usable = len(scale.items) >= 2 and all(var in names for var in scale.items)
+            self.parts[scale.id] = (scale, layout.definitions[version],
+                                    AlphaAccumulator(len(scale.items)) if usable else None, {})
+
+    def add(self, built: dict[str, np.ndarray], languages: list[str], scored: dict) -> None:
+        """`scored`: item scores the scale scores computed from the same exported values, by
+        (version, item, reversed)."""
+        language = np.array(languages, dtype=object)
+        for scale, definition, overall, by_language in self.parts.values():
+            if overall is None:
+                continue
+            version = max(self.layout.scale_versions[scale.id])
+            matrix = np.column_stack([scored[(version, var, var in scale.reverse)]
+                                      if (version, var, var in scale.reverse) in scored
+                                      else item_scores(definition, var, built[var], var in scale.reverse)
+                                      for var in scale.items])
+            overall.add(matrix)
+            for lang in set(languages):
+                if lang not in by_language:
+                    by_language[lang] = AlphaAccumulator(len(scale.items))
+                by_language[lang].add(matrix[language == lang])
+
+    def results(self) -> dict[str, ScaleReliability]:
+        out = {}
+        for scale_id, (scale, _definition, overall, by_language) in self.parts.items():
+            if overall is None:
+                out[scale_id] = ScaleReliability(scale_id, Alpha(None, 0, len(scale.items)), {})
+                continue
+            out[scale_id] = ScaleReliability(scale_id, overall.result(), {
+                lang: accumulator.result() for lang, accumulator in sorted(by_language.items())
+                if accumulator.n >= ALPHA_MIN_PER_LANGUAGE})
+        return out
+
+
+class _Spill:
+    """Built rows waiting to be written, by bucket. One bucket stays in memory; more go to files in
+    `work` (pickled blocks appended per bucket), flushed whenever the rows held reach BUCKET_ROWS."""
+
+    def __init__(self, columns: list[Column], buckets: int, work: Path):
+        self.numeric = [c.name for c in columns if c.name != "row_id" and c.storage == "numeric"]
+        self.text = [c.name for c in columns if c.storage == "string"]
+        self.buckets = buckets
+        self.work = Path(work)
+        self.held: list[list[dict]] = [[] for _ in range(buckets)]
+        self.held_rows = 0
+
+    def add(self, built: dict[str, np.ndarray], bucket: np.ndarray | None) -> None:
+        block = {"numbers": np.column_stack([built[name] for name in self.numeric]) if self.numeric else None,
+                 "texts": [built[name] for name in self.text]}
+        size = len(next(iter(built.values())))
+        if bucket is None:
+            self.held[0].append(block)
+            return
+        order = np.argsort(bucket, kind="stable")
+        bounds = np.searchsorted(bucket[order], np.arange(self.buckets + 1))
+        for b in range(self.buckets):
+            rows = order[bounds[b]:bounds[b + 1]]
+            if len(rows):
+                self.held[b].append({"numbers": None if block["numbers"] is None else block["numbers"][rows],
+                                     "texts": [t[rows] for t in block["texts"]]})
+        self.held_rows += size
+        if self.held_rows >= BUCKET_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        for b, blocks in enumerate(self.held):
+            if blocks:
+                with open(self.work / f"bucket-{b}.pickle", "ab") as f:
+                    pickle.dump(_joined(blocks, len(self.text)), f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.held = [[] for _ in range(self.buckets)]
+        self.held_rows = 0
+
+    def close(self) -> None:
+        if self.buckets > 1:
+            self._flush()
+
+    def read(self, bucket: int) -> dict[str, np.ndarray]:
+        blocks = list(self.held[bucket])
+        path = self.work / f"bucket-{bucket}.pickle"
+        if self.buckets > 1 and path.exists():
+            with open(path, "rb") as f:
+                while True:
+                    try:
+                        blocks.append(pickle.load(f))
+                    except EOFError:
+                        break
+            path.unlink()
+        if self.buckets == 1:
+            self.held[0] = []   # handed over once
+        if not blocks:
+            return {}
+        block = _joined(blocks, len(self.text))
+        data = {name: block["numbers"][:, i] for i, name in enumerate(self.numeric)}
+        data.update(zip(self.text, block["texts"]))
+        return data
+
+
+def _joined(blocks: list[dict], texts: int) -> dict:
+    if len(blocks) == 1:
+        return blocks[0]
+    numbers = [b["numbers"] for b in blocks]
+    return {"numbers": np.concatenate(numbers) if numbers[0] is not None else None,
+            "texts": [np.concatenate([b["texts"][i] for b in blocks]) for i in range(texts)]}
 
 
 def report_json(report: AnonymizationReport) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -44,7 +45,8 @@ def _collection_choices() -> list[tuple[str, str]]:
     counts = responses_per_collection()
     collections = db.session.scalars(select(Collection).order_by(Collection.slug))
     return [(c.slug, f"{c.slug}: {c.activity} ({c.version.questionnaire.form_id}, {c.wave}, "
-                     + _("%(n)d responses", n=counts.get(c.id, 0)) + ")") for c in collections]
+                     + ngettext("%(num)d response", "%(num)d responses", counts.get(c.id, 0)) + ")")
+            for c in collections]
 
 
 def _runs_dir() -> Path:

@@ -74,3 +74,13 @@ def test_exports_older_than_a_day_are_deleted_at_the_next_export(answered, clien
     os.utime(run_dir, (day_ago, day_ago))
     client.post(page, data={"collections": ["summer"], "format": "csv", "k": "5"})
     assert not os.path.exists(run_dir) and client.get(first).status_code == 404
+
+
+def test_the_collection_choices_count_responses_in_singular_and_plural(answered, make_collection, submit, client, staff):
+    from .conftest import varied_answers
+    make_collection("winter")
+    assert submit("winter", answers=varied_answers(1)[0]).status_code == 201
+    staff.sign_in("researcher")
+    page = client.get(export_page(client)).text
+    assert "12 responses)" in page
+    assert "1 response)" in page and "1 responses" not in page
