@@ -30,7 +30,17 @@ def test_every_string_is_translated_with_its_placeholders(lang):
     for message in catalogue(lang):
         if not message.id:
             continue
-        if not message.string or message.fuzzy:
+        if message.pluralizable:
+            # every plural form may use only the plural's placeholders, and the last (the general
+            # form) must use them all; a language's "one" may say the number in words
+            plural = sorted(set(PLACEHOLDER.findall(message.id[1])))
+            forms = message.string if isinstance(message.string, tuple) else ()
+            if not forms or not all(forms) or message.fuzzy:
+                problems.append(f"untranslated: {message.id!r}")
+            elif (any(not set(PLACEHOLDER.findall(form)) <= set(plural) for form in forms)
+                  or sorted(set(PLACEHOLDER.findall(forms[-1]))) != plural):
+                problems.append(f"placeholders differ: {message.id!r} -> {message.string!r}")
+        elif not message.string or message.fuzzy:
             problems.append(f"untranslated: {message.id!r}")
         elif sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string)):
             problems.append(f"placeholders differ: {message.id!r} -> {message.string!r}")
