@@ -164,11 +164,12 @@ def rebuild(tz: str, batch: int = 5000) -> int:
 
     collections = {c.id: c for c in db.session.scalars(select(Collection))}
     counts = _Counts(tz)
-    read = 0
-    rows = db.session.execute(select(Response.collection_id, Response.submitted_at, Response.language,
+    read = last = 0
+    rows = db.session.execute(select(Response.id, Response.collection_id, Response.submitted_at, Response.language,
                                      Response.channel, Response.answers).execution_options(yield_per=batch))
-    for collection_id, submitted_at, language, channel, answers in rows:
+    for response_id, collection_id, submitted_at, language, channel, answers in rows:
         read += 1
+        last = max(last, response_id)
         counts.add(collections[collection_id], submitted_at, language, channel, answers or {})
     for model in (ResponseTally, ResponseMix, IndicatorTally, AnswerTally):
         db.session.execute(delete(model))
@@ -177,7 +178,9 @@ def rebuild(tz: str, batch: int = 5000) -> int:
         by_model[model].append({**key, **amounts})
     for model, rows_of_model in by_model.items():
         _insert(model, rows_of_model)
-    db.session.execute(update(Response.__table__).where(Response.__table__.c.pending_tally).values(pending_tally=False))
+    # only what was read: a response stored while the rebuild ran stays pending for the next catch-up
+    table = Response.__table__
+    db.session.execute(update(table).where(table.c.pending_tally, table.c.id <= last).values(pending_tally=False))
     db.session.flush()
     return read
 
