@@ -217,16 +217,7 @@ def l_diversity(frame: pd.DataFrame, qi_columns: Sequence[str], sensitive_column
     per_class: dict[tuple, Counter] = {}
     for key, value in zip(groups.itertuples(index=False), values):
         per_class.setdefault(tuple(key), Counter())[value] += 1
-    distinct = [len(counter) for counter in per_class.values()]
-    entropy = []
-    for counter in per_class.values():
-        total = sum(counter.values())
-        h = -sum(c / total * math.log(c / total) for c in counter.values())
-        entropy.append(math.exp(h))
-    return {"distinct_l": min(distinct) if distinct else 0,
-            "entropy_l": round(min(entropy), 4) if entropy else 0.0,
-            "classes_with_l_1": sum(1 for d in distinct if d == 1),
-            "classes": len(distinct)}
+    return _diversity(per_class)
 
 
 def _missing(value) -> bool:
