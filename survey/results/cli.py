@@ -128,7 +128,7 @@ def demo_results(years, seed):
     from ..questionnaires.answers import check_answers
     from .publishing import set_published
     from .synthetic import synthetic_answers
-    from .tallies import catch_up
+    from .tallies import catch_up_all
 
     chosen = sorted(int(y) for y in years.split(","))
     rng = random.Random(seed)
@@ -169,8 +169,7 @@ def demo_results(years, seed):
         if form == "youth" and year == last and wave != "event":
             set_published(collection, True, actor_name="demo results")
         click.echo(f"created      {slug}: {count} synthetic responses ({wave}, {year})")
-    while catch_up(tz):
-        pass
+    catch_up_all(tz)
     db.session.commit()
     click.echo(f"{made} synthetic responses. Report: /staff/results/report/{last} "
                f"(PDF: flask --app wsgi results report {last} --out report.pdf)")

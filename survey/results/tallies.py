@@ -133,6 +133,15 @@ def catch_up(tz: str, batch: int = CATCH_UP_BATCH) -> int:
     return len(claimed)
 
 
+def catch_up_all(tz: str) -> int:
+    """Count every pending response, in batches, in the caller's transaction (commands; pages commit
+    between batches instead, see results/views.py)."""
+    total = 0
+    while counted := catch_up(tz):
+        total += counted
+    return total
+
+
 def count_start(collection, day: date) -> None:
     """One more respondent began today (an anonymous daily total; nothing about who)."""
     _add(JourneyStart, dict(collection_id=collection.id, day=day), started=1)
