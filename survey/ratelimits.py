@@ -93,4 +93,10 @@ def _answer_page_limit():
 
 
 def init_app(app) -> None:
+    # a limit that cannot be read stops the start, with its name, rather than failing every submission
+    for name in ("SUBMISSION_RATE_LIMIT", "RESPONDENT_RATE_LIMIT"):
+        try:
+            _parsed(app.config[name])
+        except ValueError as error:
+            raise RuntimeError(f"{name}={app.config[name]!r} is not a rate limit such as '600 per minute': {error}")
     app.before_request(_answer_page_limit)

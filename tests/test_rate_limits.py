@@ -129,3 +129,9 @@ def test_without_trusted_proxies_a_forwarded_header_is_ignored(app):
     with app.test_request_context(headers={"X-Forwarded-For": "203.0.113.21"}, environ_base={"REMOTE_ADDR": "198.51.100.9"}):
         from flask import request
         assert request.remote_addr == "198.51.100.9"
+
+
+def test_a_rate_limit_that_cannot_be_read_stops_the_start_with_its_name():
+    from survey import create_app
+    with pytest.raises(RuntimeError, match="SUBMISSION_RATE_LIMIT='lots'"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True, "SUBMISSION_RATE_LIMIT": "lots"})
