@@ -132,6 +132,18 @@ def worker_pids(server: subprocess.Popen) -> list[int]:
     return [int(p) for p in children.read_text().split()] if children.exists() else []
 
 
+def cpu_seconds(server: subprocess.Popen) -> float:
+    """User and system CPU of the server's workers so far (Linux /proc; 0 where it cannot be read).
+
+    Divided by the requests served it tells a server that is short of CPU from one that waits."""
+    ticks = 0
+    for pid in worker_pids(server):
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])    # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 class Database:
     """A fresh database for one run: a SQLite file, or a new schema in PostgreSQL (dropped afterwards)."""
 
@@ -184,16 +196,20 @@ THANKS = "a redirect to the thanks page"
 
 
 def measure(label: str, port: int, lines: list, args, workdir: Path, expected: tuple[int, ...] | str,
-            seconds: float | None = None, once: bool = False) -> dict:
+            seconds: float | None = None, once: bool = False, server: subprocess.Popen | None = None) -> dict:
     """Replay `lines` against one server; an answer other than `expected` counts as an error."""
     path = loadgen.write_requests(workdir / f"{label.replace('/', '-')}.requests", lines)
+    cpu_before = cpu_seconds(server) if server else 0.0
     result = loadgen.replay(port, path, args.connections, seconds or args.seconds, args.loader, once)
+    cpu = cpu_seconds(server) - cpu_before if server else 0.0
+    result["cpu_ms"] = 1000 * cpu / result["requests"] if result["requests"] else 0.0
     good = result["thanks"] if expected == THANKS else sum(result["statuses"].get(s, 0) for s in expected)
     result["errors"] = result["requests"] - good + result["socket_errors"]
     result["label"] = label
     print(f"  {label:<14} {result['rps']:8.1f} req/s  ({result['requests']} in {result['seconds']:.1f} s)"
           f"  p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
           f"  errors {result['errors']}  statuses {dict(sorted(result['statuses'].items()))}"
+          + (f"  workers' CPU {result['cpu_ms']:.2f} ms/request" if server else "")
           + (f"  replayed {result['wrapped']} (ran out of prepared requests)" if result["wrapped"] else ""),
           flush=True)
     return result
@@ -242,6 +258,7 @@ def run_database(kind: str, args, failures: list[str]) -> list[dict]:
         wait_ready(app_port, app, "app")
         print(f"  bare endpoint database settings: {wait_ready(bare_port, bare, 'bare').strip()}")
         targets = (("bare", bare_port), ("app", app_port))
+        processes = {"bare": bare, "app": app}
         for _name, port in targets:
             warm_up(port, api_lines(40, seed=1))
 
@@ -251,6 +268,7 @@ def run_database(kind: str, args, failures: list[str]) -> list[dict]:
             for server, r in results.items():
                 rows.append({"db": kind, "part": part, "server": server, "rps": r["rps"], "p50_ms": r["p50_ms"],
                              "p99_ms": r["p99_ms"], "requests": r["requests"], "errors": r["errors"],
+                             "cpu_ms": r.get("cpu_ms"),
                              "replayed": r["wrapped"], "ratio": ratio if server == "app" else None})
 
         if "api" in args.only:
@@ -259,7 +277,7 @@ def run_database(kind: str, args, failures: list[str]) -> list[dict]:
             for name, port in targets:
                 spies = (profile_workers(app, args.seconds, args.profile, f"{kind}-api", not args.profile_cpu)
                          if args.profile and name == "app" else [])
-                results[name] = measure(f"api/{name}", port, lines, args, workdir, (201,))
+                results[name] = measure(f"api/{name}", port, lines, args, workdir, (201,), server=processes[name])
                 for spy in spies:
                     spy.wait(timeout=60)
             record("api", results)
@@ -273,8 +291,8 @@ def run_database(kind: str, args, failures: list[str]) -> list[dict]:
                   flush=True)
             lines = [(path, journeys.FORM_TYPE, cookie, body) for path, cookie, body in prepared]
             warm_up(bare_port, lines[:40])
-            results = {"bare": measure("form/bare", bare_port, lines, args, workdir, THANKS),
-                       "app": measure("form/app", app_port, lines, args, workdir, THANKS, once=True)}
+            results = {"bare": measure("form/bare", bare_port, lines, args, workdir, THANKS, server=bare),
+                       "app": measure("form/app", app_port, lines, args, workdir, THANKS, once=True, server=app)}
             record("form", results)
 
         if "resend" in args.only:

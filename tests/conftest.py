@@ -144,6 +144,12 @@ VALID_ANSWERS = {"birth_year": date.today().year - 10, "gender": 1, "day_face": 
 
 
 @pytest.fixture
+def valid_answers() -> dict:
+    """Answers the `summer` collection's questionnaire accepts (a fresh copy)."""
+    return dict(VALID_ANSWERS)
+
+
+@pytest.fixture
 def submit(client):
     """submit(slug, answers=..., client_id=..., language=..., **envelope) -> the API's response."""
     def post(slug: str = "summer", answers: dict | None = None, **envelope):

@@ -135,3 +135,45 @@ def test_a_rate_limit_that_cannot_be_read_stops_the_start_with_its_name():
     from survey import create_app
     with pytest.raises(RuntimeError, match="SUBMISSION_RATE_LIMIT='lots'"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True, "SUBMISSION_RATE_LIMIT": "lots"})
+
+
+LEASED = {"RATELIMIT_ENABLED": True, "SUBMISSION_RATE_LIMIT": "100 per minute", "RATELIMIT_STORAGE_URI": "memory://"}
+
+
+@pytest.mark.parametrize("app", [LEASED], indirect=True)
+def test_a_leased_limit_lets_exactly_its_number_through(client, app, make_collection, submit):
+    from survey.extensions import limiter
+    from survey.ratelimits import lease_size
+    from limits import parse
+    make_collection()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    item = parse("100 per minute")
+    assert lease_size(item) == 2                       # counted in the store two at a time
+
+    def remaining() -> int:
+        with app.test_request_context(environ_base={"REMOTE_ADDR": "198.51.100.9"}):
+            return limiter.limiter.get_window_stats(item, hashed_client_key(), "submission").remaining
+
+    assert [submit().status_code for _ in range(11)] == [201] * 11
+    assert remaining() == 100 - 12                     # six leases: the store counts ahead, never behind
+    assert [submit().status_code for _ in range(90)] == [201] * 89 + [429]
+    assert remaining() == 0
+
+
+def test_a_lease_is_spent_only_within_its_window_and_never_beyond_its_size():
+    import time
+    from survey.ratelimits import Leases
+    leases = Leases()
+    assert not leases.spend(("limit", "key"))           # none taken yet
+    leases.keep(("limit", "key"), 2, time.time() + 60)
+    assert [leases.spend(("limit", "key")) for _ in range(3)] == [True, True, False]
+    leases.keep(("limit", "key"), 5, time.time() - 0.001)   # its window has reset
+    assert not leases.spend(("limit", "key"))
+
+
+def test_small_limits_are_counted_one_by_one_and_large_ones_in_bounded_leases():
+    from limits import parse
+    from survey.ratelimits import LEASE_MAX, lease_size
+    assert lease_size(parse("10 per minute")) == 1
+    assert lease_size(parse("600 per minute")) == 12
+    assert lease_size(parse("1000000 per minute")) == LEASE_MAX

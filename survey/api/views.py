@@ -93,7 +93,8 @@ def submit_response(slug):
                   for var, error in list(result.errors.items())[:MAX_LISTED_ERRORS]}
         return _error(422, "invalid_answers", _("Some answers could not be accepted. Nothing was stored."),
                       errors=answer_messages(listed), error_count=len(result.errors))
-    db.session.commit()
+    if db.session().in_transaction():
+        db.session.commit()   # a conflict's counter; the response itself was committed by the intake
     if result.outcome is Outcome.CONFLICT:
         return _error(409, "conflict", _("Different answers were already received under this client_id. "
                                          "Nothing was changed."))

@@ -7,8 +7,11 @@ event); the answers must pass the one validator; a client id is stored once. A r
 same content is acknowledged again; the same client id with different content is a conflict: it
 never overwrites what is stored, and is counted on the collection (`conflicting_resends`).
 
-`accept` adds and flushes; the caller commits, so an audit record or a counter written alongside
-lands in the same transaction.
+`accept` stores a new response in a transaction of its own, committed before it returns: on
+SQLite the write lock is then held only for the driver's insert and commit (survey/responses/
+writer.py, `store_now`). What else it writes (a conflict's counter) goes into the caller's session,
+which the caller commits. `store_once` stores within the caller's transaction instead, for
+commands that create a collection and its responses together.
 """
 from __future__ import annotations
 
@@ -17,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from ..clock import local_date, local_today, to_minute
 from ..extensions import db
@@ -26,8 +29,7 @@ from ..fieldwork.models import Collection, CollectionState
 from ..questionnaires.models import QuestionnaireVersion
 from ..questionnaires.answers import check_answers
 from ..questionnaires.errors import AnswerError
-from .models import Response
-from .writer import take_write_turn
+from .writer import holds_write_turn, statements, store_now, take_write_turn
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,19 @@ def accept(collection: Collection, submission: Submission, now: datetime, *, tz:
     if not checked.ok:
         return IntakeResult(Outcome.INVALID, CollectionState.OPEN, checked.errors)
     # one statement: the results' tallies count it later (pending_tally, survey/results/tallies.py)
-    outcome = store_once(collection, version, submission, checked.answers, now)
+    if _has_written(db.session):
+        # a second connection would wait for this transaction's write lock: store within it
+        outcome = store_once(collection, version, submission, checked.answers, now)
+    else:
+        values = _values(collection, version, submission, checked.answers, now)
+        outcome = _outcome(collection, submission, checked.answers, store_now(db.engine, values))
     return IntakeResult(outcome, collection.state_on(today))
+
+
+def _has_written(session: Session) -> bool:
+    # writers on SQLite take the turn first (take_write_turn); none of the callers writes before
+    # accept today, but one that did would otherwise wait for itself until the busy timeout
+    return holds_write_turn(session)
 
 
 def answered_version(collection: Collection, number: int | None) -> QuestionnaireVersion | None:
@@ -89,42 +102,39 @@ def answered_version(collection: Collection, number: int | None) -> Questionnair
 
 def store_once(collection: Collection, version: QuestionnaireVersion, submission: Submission, answers: dict,
                now: datetime) -> Outcome:
-    """Insert unless (collection, client id) is stored already; one statement, no race.
+    """Insert unless (collection, client id) is stored already, in the caller's transaction.
 
     The unique constraint decides, so two workers (or two hosts) receiving the same re-send at
     once store it once; ON CONFLICT DO NOTHING keeps the transaction usable either way.
     """
-    values = dict(collection_id=collection.id, questionnaire_version_id=version.id,
-                  client_id=submission.client_id, language=submission.language, channel=submission.channel,
-                  answers=answers,
-                  started_at=to_minute(submission.started_at) if submission.started_at else None,
-                  submitted_at=to_minute(min(submission.submitted_at, now)))
-    insert_once, find_stored = _statements(db.session.get_bind().dialect.name)
+    values = _values(collection, version, submission, answers, now)
+    insert_once, find_stored = statements(db.session.get_bind().dialect.name)
     take_write_turn(db.session)
-    if db.session.execute(insert_once, values).first() is not None:
+    stored = None
+    if db.session.execute(insert_once, values).first() is None:
+        stored = tuple(db.session.execute(find_stored, values).one())
+    return _outcome(collection, submission, answers, stored)
+
+
+def _values(collection: Collection, version: QuestionnaireVersion, submission: Submission, answers: dict,
+            now: datetime) -> dict:
+    return dict(collection_id=collection.id, questionnaire_version_id=version.id,
+                client_id=submission.client_id, language=submission.language, channel=submission.channel,
+                answers=answers,
+                started_at=to_minute(submission.started_at) if submission.started_at else None,
+                submitted_at=to_minute(min(submission.submitted_at, now)))
+
+
+def _outcome(collection: Collection, submission: Submission, answers: dict, stored: tuple | None) -> Outcome:
+    """STORED when nothing was stored under the client id before; else what was stored decides."""
+    if stored is None:
         return Outcome.STORED
-    stored = db.session.execute(find_stored, values).one()
-    if stored.answers == answers and stored.language == submission.language:
+    stored_answers, stored_language = stored
+    if stored_answers == answers and stored_language == submission.language:
         return Outcome.REPEAT
+    take_write_turn(db.session)
     # counted in SQL, so two workers refusing conflicts at once both count
     db.session.execute(update(Collection).where(Collection.id == collection.id)
                        .values(conflicting_resends=Collection.conflicting_resends + 1))
     db.session.flush()
     return Outcome.CONFLICT
-
-
-_TABLE = Response.__table__
-_STATEMENTS: dict[str, tuple] = {}
-
-
-def _statements(dialect_name: str) -> tuple:
-    """The insert and the look-up, built once per dialect: SQLAlchemy then keeps their cache keys
-    and compiled forms instead of rebuilding them on every submission (the hot path)."""
-    if dialect_name not in _STATEMENTS:
-        dialect = postgresql if dialect_name == "postgresql" else sqlite
-        insert_once = (dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["collection_id", "client_id"])
-                       .returning(_TABLE.c.id))
-        find_stored = select(_TABLE.c.answers, _TABLE.c.language).where(
-            _TABLE.c.collection_id == bindparam("collection_id"), _TABLE.c.client_id == bindparam("client_id"))
-        _STATEMENTS[dialect_name] = (insert_once, find_stored)
-    return _STATEMENTS[dialect_name]

@@ -1,35 +1,218 @@
-"""One SQLite writer per process at a time, queued in Python rather than in SQLite's busy handler.
+"""Writing a response: one SQLite writer at a time, and the live intake's insert kept short.
 
-SQLite lets one connection write at a time. A second writer waits in its busy handler, which
-sleeps and retries (1, 2, 5, 10 ... 100 ms) instead of being woken when the lock is free: with
-gunicorn's threads, submissions in one worker queued that way and the slowest waited over a
-second (benchmarks/README.md). Threads of one process take turns on a Python lock instead, handed
-over at once; only the workers' own turns still meet in SQLite. PostgreSQL needs none of this.
+**Taking turns.** SQLite lets one connection write at a time. A second writer waits in its busy
+handler, which sleeps and retries (1, 2, 5, 10 ... 100 ms) instead of being woken when the lock is
+free. With gunicorn's threads, submissions in one worker queued that way and the slowest waited
+over a second; with two workers, each meeting of the two in SQLite put a worker to sleep for a
+millisecond or more (benchmarks/README.md). So a writer first takes its turn:
+
+- among the threads of one process, on a Python lock;
+- among processes (gunicorn's workers, or two servers on one machine), on an exclusive `flock`
+  of a file beside the database, `<database>-writer.lock`. The kernel wakes the next waiter the
+  moment the holder lets go, and lets go by itself when a process dies, so a killed worker never
+  leaves the turn taken.
+
+Writers that do not take a turn (a CLI command, a migration) are still safe: they meet the others
+in SQLite's own locking, as before. PostgreSQL needs none of this.
+
+**The live insert** (`store_now`). Whoever holds SQLite's write lock holds up every other
+submission, and any Python run while holding it competes for the interpreter with the other
+threads of the worker, so it stretches: with the ORM's commit after the insert, the lock was held
+several times longer than the insert and its commit themselves. The live intake therefore
+prepares the driver's SQL and parameters first and then, holding the turn, runs only the
+driver's insert and commit, as the bare baseline does.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session
+
+from .models import Response
+
+try:
+    import fcntl
+except ImportError:     # not on Windows: there the processes meet in SQLite's busy handler
+    fcntl = None
 
 _TURN = threading.Lock()
 _KEY = "sqlite_write_turn"
 WAIT_SECONDS = 5   # as the busy timeout: past it, SQLite's own waiting decides
+_lock_files: dict[tuple[int, str], int] = {}     # (process id, database path) -> open lock file
+_NOT_TAKEN = object()
+
+
+def lock_path(database: str | None) -> str | None:
+    """The lock file beside a database file; None for an in-memory or URI-named database."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return os.path.abspath(database) + "-writer.lock"
+
+
+def _lock_file(database: str | None) -> int | None:
+    path = lock_path(database)
+    if path is None or fcntl is None:
+        return None
+    # opened once per process: after gunicorn forks, a worker must not share its parent's file
+    key = (os.getpid(), path)
+    if key not in _lock_files:
+        _lock_files[key] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    return _lock_files[key]
+
+
+def _take(engine: Engine):
+    """The turn for this engine's database: the lock file held (or None), or _NOT_TAKEN."""
+    if engine.dialect.name != "sqlite" or not _TURN.acquire(timeout=WAIT_SECONDS):
+        return _NOT_TAKEN
+    try:
+        lock_file = _lock_file(engine.url.database)
+        if lock_file is not None:
+            # no time limit needed: the holder lets go when its transaction ends, and SQLite's
+            # busy timeout bounds how long that transaction can wait for a writer outside the queue
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+    except BaseException:
+        _TURN.release()
+        raise
+    return lock_file
+
+
+def _give(taken) -> None:
+    if taken is _NOT_TAKEN:
+        return
+    try:
+        if taken is not None:
+            fcntl.flock(taken, fcntl.LOCK_UN)
+    finally:
+        _TURN.release()
+
+
+@contextlib.contextmanager
+def write_turn(engine: Engine):
+    taken = _take(engine)
+    try:
+        yield
+    finally:
+        _give(taken)
 
 
 def take_write_turn(session: Session) -> None:
-    """Before the first write of a transaction on SQLite; given back when the transaction ends."""
+    """Before the first write of a session's transaction on SQLite; given back when it ends."""
     if _KEY in session.info:
         return
     # begin the session's transaction first: the end of that transaction gives the turn back
-    if session.connection().dialect.name != "sqlite":
-        return
-    if _TURN.acquire(timeout=WAIT_SECONDS):
-        session.info[_KEY] = True
+    taken = _take(session.connection().engine)
+    if taken is not _NOT_TAKEN:
+        session.info[_KEY] = taken
+
+
+def holds_write_turn(session: Session) -> bool:
+    return _KEY in session.info
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _give_back(session: Session, transaction) -> None:
-    if transaction.parent is None and session.info.pop(_KEY, None):
-        _TURN.release()
+    if transaction.parent is None and _KEY in session.info:
+        _give(session.info.pop(_KEY))
+
+
+# --- the live insert -------------------------------------------------------------------------
+
+_TABLE = Response.__table__
+COLUMNS = ("collection_id", "questionnaire_version_id", "client_id", "language", "channel",
+           "started_at", "submitted_at", "answers", "pending_tally")
+KEY_COLUMNS = ("collection_id", "client_id")
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    order: tuple[str, ...] | None       # the parameters' order for a positional driver (SQLite)
+
+    @classmethod
+    def compiled(cls, statement, dialect: Dialect, keys) -> "_Statement":
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        return cls(compiled.string, tuple(compiled.positiontup) if compiled.positional else None)
+
+    def parameters(self, values: dict[str, Any]):
+        return tuple(values[name] for name in self.order) if self.order is not None else values
+
+
+_STATEMENTS: dict[str, tuple] = {}
+
+
+def statements(dialect_name: str) -> tuple:
+    """The insert-once (ON CONFLICT DO NOTHING, returning the new id) and the look-up of what is
+    stored under a client id, built once per dialect: SQLAlchemy then keeps their cache keys and
+    compiled forms instead of rebuilding them on every submission."""
+    if dialect_name not in _STATEMENTS:
+        module = postgresql if dialect_name == "postgresql" else sqlite
+        insert = (module.insert(_TABLE).on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
+                  .returning(_TABLE.c.id))
+        find = select(_TABLE.c.answers, _TABLE.c.language).where(
+            *(_TABLE.c[name] == bindparam(name) for name in KEY_COLUMNS))
+        _STATEMENTS[dialect_name] = (insert, find)
+    return _STATEMENTS[dialect_name]
+
+
+class PreparedInsert:
+    """The insert-once and its look-up as the driver's own SQL, compiled once per dialect, with the
+    columns' own conversions (JSON text, SQLite's date format) so the stored row is the same as the
+    ORM's."""
+
+    def __init__(self, dialect: Dialect):
+        insert, find = statements(dialect.name)
+        self.insert = _Statement.compiled(insert, dialect, COLUMNS)
+        self.find = _Statement.compiled(find, dialect, KEY_COLUMNS)
+        self.convert = {name: processor for name in COLUMNS
+                        if (processor := _TABLE.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None}
+        self.read_answers = _TABLE.c.answers.type.dialect_impl(dialect).result_processor(dialect, None)
+
+    def bound(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {name: (self.convert[name](value) if name in self.convert and value is not None else value)
+                for name, value in values.items()}
+
+
+_PREPARED: dict[int, PreparedInsert] = {}
+
+
+def prepared_for(dialect: Dialect) -> PreparedInsert:
+    # per dialect object: it carries the engine's JSON serializer
+    if id(dialect) not in _PREPARED:
+        _PREPARED[id(dialect)] = PreparedInsert(dialect)
+    return _PREPARED[id(dialect)]
+
+
+def store_now(engine: Engine, values: dict[str, Any]) -> tuple[dict, str] | None:
+    """Insert the response unless (collection, client id) is stored already, and commit it at once
+    in a transaction of its own. None when it was stored now; else the stored (answers, language).
+
+    The unique constraint decides, so two workers (or two hosts) receiving the same re-send at once
+    store it once. Nothing but the driver's calls runs while the turn is held.
+    """
+    prepared = prepared_for(engine.dialect)
+    bound = prepared.bound({**values, "pending_tally": True})
+    insert, find = prepared.insert.parameters(bound), prepared.find.parameters(
+        {name: bound[name] for name in KEY_COLUMNS})
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        with write_turn(engine):
+            cursor.execute(prepared.insert.sql, insert)
+            stored = cursor.fetchone() is None and cursor.execute(prepared.find.sql, find).fetchone()
+            connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.close()
+    if not stored:
+        return None
+    answers, language = stored
+    return (prepared.read_answers(answers) if prepared.read_answers else answers), language
