@@ -39,6 +39,14 @@ def hashed_client_key() -> str:
 limiter = Limiter(hashed_client_key)
 
 
+def commit_if_begun() -> None:
+    """Commit the request's session if anything began a transaction in it. On the submission paths
+    the response is committed by the intake itself, and an empty ORM commit is not free there."""
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+
+
 def retry_after(error) -> dict[str, str]:
     """The Retry-After header for a refused request: the length of the limit's window, at most."""
     # Flask-Limiter's exception holds its Limit (whose .limit is the item); ours holds the item itself

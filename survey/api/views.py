@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..auth.permissions import Permission, requires
 from ..clock import local_today
-from ..extensions import db, retry_after
+from ..extensions import commit_if_begun, db, retry_after
 from ..fieldwork.models import Collection, CollectionState
 from ..fieldwork.snapshots import collection_view as by_slug
 from ..i18n import answer_messages, ui_languages
@@ -93,8 +93,7 @@ def submit_response(slug):
                   for var, error in list(result.errors.items())[:MAX_LISTED_ERRORS]}
         return _error(422, "invalid_answers", _("Some answers could not be accepted. Nothing was stored."),
                       errors=answer_messages(listed), error_count=len(result.errors))
-    if db.session().in_transaction():
-        db.session.commit()   # a conflict's counter; the response itself was committed by the intake
+    commit_if_begun()   # a conflict's counter; the response itself was committed by the intake
     if result.outcome is Outcome.CONFLICT:
         return _error(409, "conflict", _("Different answers were already received under this client_id. "
                                          "Nothing was changed."))

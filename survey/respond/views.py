@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 
 from ..auth.permissions import Permission, requires
 from ..clock import local_today
-from ..extensions import db
+from ..extensions import commit_if_begun, db
 from ..fieldwork.consent import AgeBand, ConsentStep, consent_step
 from ..fieldwork.models import CollectionState
 from ..fieldwork.snapshots import collection_view as by_slug
@@ -216,7 +216,7 @@ def _submit(collection, journey):
         # A page changed under the respondent (e.g. an earlier answer now shows a required item).
         first = min(definition.page_of(var) for var in result.errors if var in definition.items)
         return redirect(url_for("respond.page", slug=collection.slug, number=first + 1))
-    db.session.commit()
+    commit_if_begun()   # a conflict's counter; the response itself was committed by the intake
     lang = journey.lang
     journey.end()
     already = result.outcome is not Outcome.STORED
