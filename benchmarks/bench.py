@@ -341,8 +341,9 @@ def summary(rows: list[dict], args) -> None:
         return
     print(f"\n== Summary ({date.today().isoformat()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
           f"{args.connections} connections, {args.workers} workers {args.worker_class} x {args.threads} threads, {args.seconds:g} s each, loader {args.loader}) ==")
-    print("| database | path | bare req/s | bare p50 / p99 ms | app req/s | app p50 / p99 ms | app/bare | errors (app) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| database | path | bare req/s | bare p50 / p99 ms | bare CPU ms/req | app req/s | app p50 / p99 ms "
+          "| app CPU ms/req | app/bare | errors (app) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for kind in ("sqlite", "postgresql"):
         for part in ("api", "form"):
             pair = {r["server"]: r for r in rows if r["db"] == kind and r["part"] == part}
@@ -352,7 +353,8 @@ def summary(rows: list[dict], args) -> None:
             meets = a["ratio"] >= 0.70 and a["p99_ms"] < 100
             replays = f" ({a['replayed']} replayed)" if a["replayed"] else ""
             print(f"| {DB_NAMES[kind]} | {part} | {b['rps']:.0f} | {b['p50_ms']:.1f} / {b['p99_ms']:.1f} | "
-                  f"{a['rps']:.0f} | {a['p50_ms']:.1f} / {a['p99_ms']:.1f} | {a['ratio']:.2f}x"
+                  f"{b['cpu_ms']:.2f} | {a['rps']:.0f} | {a['p50_ms']:.1f} / {a['p99_ms']:.1f} | {a['cpu_ms']:.2f} | "
+                  f"{a['ratio']:.2f}x"
                   f"{'' if meets else ' (target 0.70x, p99 < 100 ms: not met)'} | {a['errors']}{replays} |")
 
 
