@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,14 +180,15 @@ class PreparedInsert:
                 for name, value in values.items()}
 
 
-_PREPARED: dict[int, PreparedInsert] = {}
+# per dialect object (it carries the engine's JSON serializer), forgotten with its engine
+_PREPARED: weakref.WeakKeyDictionary[Dialect, PreparedInsert] = weakref.WeakKeyDictionary()
 
 
 def prepared_for(dialect: Dialect) -> PreparedInsert:
-    # per dialect object: it carries the engine's JSON serializer
-    if id(dialect) not in _PREPARED:
-        _PREPARED[id(dialect)] = PreparedInsert(dialect)
-    return _PREPARED[id(dialect)]
+    prepared = _PREPARED.get(dialect)
+    if prepared is None:
+        prepared = _PREPARED[dialect] = PreparedInsert(dialect)
+    return prepared
 
 
 def store_now(engine: Engine, values: dict[str, Any]) -> tuple[dict, str] | None:
