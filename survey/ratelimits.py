@@ -65,7 +65,6 @@ def _parsed(limits: str) -> tuple[RateLimitItem, ...]:
 # A lease is at most this share of a limit, and at most LEASE_MAX hits (see Leases).
 LEASE_SHARE = 50
 LEASE_MAX = 20
-LEASE_SECONDS = 1.0
 
 
 def lease_size(item: RateLimitItem) -> int:
@@ -80,9 +79,11 @@ class Leases:
     to another thread and back: about 1 ms of CPU per submission (benchmarks/README.md). So a
     process counts `lease_size` hits in the store at once and spends them locally. The store's
     count is never below the hits let through, so a limit is never exceeded: a lease is spent only
-    within the window it was counted in (it ends at the window's reset, and after LEASE_SECONDS
-    at most), and what a lease leaves unspent stays counted. The price is on the safe side: a
-    client close to its limit may be refused up to a lease per process early.
+    within the window it was counted in (it ends at the window's reset), and what it leaves unspent
+    when the window ends stays counted. The price is on the safe side and bounded: a client close
+    to its limit may be refused up to a lease per process early. (A lease that ended sooner than
+    its window would waste its rest each time: a client sending slowly would pay a whole lease per
+    request and be refused long before its limit.)
     """
 
     def __init__(self) -> None:
@@ -98,11 +99,19 @@ class Leases:
             return True
 
     def keep(self, lease: tuple, left: int, ends_at: float) -> None:
+        """Add a lease just counted in the store. Threads that ran out at the same moment each take
+        one: all are kept (replacing one by another would leave the first counted and unspent),
+        spent until the earliest end among them, so none outlives the window it was counted in."""
         with self._lock:
+            now = time.time()
             if len(self._open) > 10_000:      # one per client address: forget the ended ones
-                now = time.time()
                 self._open = {key: held for key, held in self._open.items() if held[1] > now}
-            self._open[lease] = [left, ends_at]
+            held = self._open.get(lease)
+            if held is not None and held[1] > now:
+                held[0] += left
+                held[1] = min(held[1], ends_at)
+            else:
+                self._open[lease] = [left, ends_at]
 
 
 def hit(config_name: str, key: str, scope: str) -> None:
@@ -127,8 +136,7 @@ def hit(config_name: str, key: str, scope: str) -> None:
         if size > 1 and leases.spend(lease):
             continue
         if size > 1 and strategy.hit(item, *parts, cost=size):
-            resets_at = strategy.get_window_stats(item, *parts).reset_time
-            leases.keep(lease, size - 1, min(time.time() + LEASE_SECONDS, resets_at))
+            leases.keep(lease, size - 1, strategy.get_window_stats(item, *parts).reset_time)
             continue
         # a single hit: limits under 100, and near the end of a window where a lease no longer fits
         if not strategy.hit(item, *parts):

@@ -160,6 +160,27 @@ def test_a_leased_limit_lets_exactly_its_number_through(client, app, make_collec
     assert remaining() == 0
 
 
+@pytest.mark.parametrize("app", [LEASED], indirect=True)
+def test_a_client_sending_slowly_spends_its_lease_over_the_whole_window(client, app, make_collection, submit,
+                                                                        monkeypatch):
+    import time
+    from limits import parse
+    from survey import ratelimits
+    from survey.extensions import limiter
+    make_collection()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.10"
+    item, started = parse("100 per minute"), time.time()
+
+    def counted() -> int:
+        with app.test_request_context(environ_base={"REMOTE_ADDR": "198.51.100.10"}):
+            return 100 - limiter.limiter.get_window_stats(item, hashed_client_key(), "submission").remaining
+
+    for second, expected in ((0, 2), (20, 2), (40, 4)):     # one submission every twenty seconds
+        monkeypatch.setattr(ratelimits.time, "time", lambda: started + second)
+        assert submit().status_code == 201
+        assert counted() == expected                       # a lease of two serves two submissions
+
+
 def test_a_lease_is_spent_only_within_its_window_and_never_beyond_its_size():
     import time
     from survey.ratelimits import Leases
@@ -169,6 +190,54 @@ def test_a_lease_is_spent_only_within_its_window_and_never_beyond_its_size():
     assert [leases.spend(("limit", "key")) for _ in range(3)] == [True, True, False]
     leases.keep(("limit", "key"), 5, time.time() - 0.001)   # its window has reset
     assert not leases.spend(("limit", "key"))
+
+
+def test_leases_taken_by_threads_at_the_same_moment_are_all_spent_within_the_earliest_window():
+    import time
+    from survey.ratelimits import Leases
+    leases, ends = Leases(), time.time() + 60
+    leases.keep(("limit", "key"), 1, ends)
+    leases.keep(("limit", "key"), 2, ends + 0.5)              # another thread's, counted a moment later
+    assert [leases.spend(("limit", "key")) for _ in range(4)] == [True, True, True, False]
+    leases.keep(("limit", "key"), 2, ends + 60)               # the next window's, while this one lasts
+    assert leases._open[("limit", "key")][1] == ends          # spent only until this window ends
+
+
+@pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.parametrize("app", [{**LEASED, "SUBMISSION_RATE_LIMIT": "1000 per minute", "RATELIMIT_STORAGE_URI": REDIS,
+                                  "RATELIMIT_KEY_PREFIX": f"lease{os.getpid()}"}], indirect=True)
+def test_threads_of_one_worker_count_no_more_than_a_lease_each_beyond_what_they_let_through(app, make_collection,
+                                                                                           valid_answers):
+    # on Redis: its round trip lets the threads run out of a lease at the same moment, as in a worker
+    import threading
+    import uuid
+    from limits import parse
+    from survey.extensions import limiter
+    make_collection()
+    start, replies = threading.Barrier(8), []
+
+    def tablet() -> None:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = "198.51.100.11"
+        start.wait()
+        for _ in range(60):
+            replies.append(client.post("/api/v1/collections/summer/responses", json={
+                "client_id": uuid.uuid4().hex, "language": "sv", "channel": "tablet",
+                "answers": dict(valid_answers)}).status_code)
+
+    threads = [threading.Thread(target=tablet) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert replies.count(201) == 480
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "198.51.100.11"}):
+        counted = 1000 - limiter.limiter.get_window_stats(parse("1000 per minute"), app.config["RATELIMIT_KEY_PREFIX"],
+                                                          hashed_client_key(), "submission").remaining
+    import redis
+    store = redis.Redis.from_url(REDIS)
+    store.delete(*store.keys(f"*{app.config['RATELIMIT_KEY_PREFIX']}*"))
+    assert 480 <= counted <= 480 + 8 * 20        # at most one unspent lease per thread
 
 
 def test_small_limits_are_counted_one_by_one_and_large_ones_in_bounded_leases():
