@@ -156,9 +156,10 @@ def page(slug, number):
                if var in definition.items and definition.page_of(var) < index}
     items = shown_items(definition.pages[index], earlier)
     journey.visit(number)
-    form = FlaskForm()
     errors, posted = {}, None
-    if form.validate_on_submit():
+    # CSRFProtect has checked a POST's token before the view runs (survey/extensions.py); the form
+    # object only puts a token into the page, so it is made when a page is rendered
+    if request.method == "POST":
         raw, form_errors = _read_page(items)
         checked = check_page(definition, index, raw, earlier)
         checked.errors.update(form_errors)
@@ -180,7 +181,7 @@ def page(slug, number):
     return render_template("respond/page.html", collection=collection, definition=definition,
                            page=definition.pages[index], items=items, errors=errors,
                            values=_form_values(items, journey.answers, posted),
-                           form=form, position=position + 1, total=len(visible),
+                           form=FlaskForm(), position=position + 1, total=len(visible),
                            is_last=position == len(visible) - 1)
 
 

@@ -307,6 +307,26 @@ def test_expired_form_page_speaks_the_respondents_language(make_collection, clie
     assert expected in reply.text and expected != "This page has expired"
 
 
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_an_answer_page_sent_without_its_token_is_refused_and_keeps_nothing(make_collection, client):
+    # the page view leaves the token to CSRFProtect, which checks every POST before a view runs
+    make_collection()
+    token = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+    consent = client.get("/s/summer?lang=en", follow_redirects=True)
+    first = client.post("/s/summer/consent", data={"answer": "yes", "csrf_token": token.search(consent.text).group(1)},
+                        follow_redirects=True)
+    assert first.request.path == "/s/summer/p/1"
+    refused = client.post("/s/summer/p/1", data={"action": "next", "gender": "2"})
+    assert refused.status_code == 400
+    with client.session_transaction() as session:
+        assert "gender" not in session["journey"].get("answers", {})
+    sent = client.post("/s/summer/p/1", data={"action": "next", "gender": "2",
+                                              "csrf_token": token.search(first.text).group(1)})
+    assert sent.status_code == 302 and sent.location.endswith("/s/summer/p/2")
+    with client.session_transaction() as session:
+        assert session["journey"]["answers"]["gender"] == 2
+
+
 def test_an_error_page_mid_questionnaire_keeps_the_respondents_language(make_collection, client):
     make_collection()
     begin(client, lang="ar")
