@@ -291,8 +291,12 @@ def run_database(kind: str, args, failures: list[str]) -> list[dict]:
                   flush=True)
             lines = [(path, journeys.FORM_TYPE, cookie, body) for path, cookie, body in prepared]
             warm_up(bare_port, lines[:40])
-            results = {"bare": measure("form/bare", bare_port, lines, args, workdir, THANKS, server=bare),
-                       "app": measure("form/app", app_port, lines, args, workdir, THANKS, once=True, server=app)}
+            results = {"bare": measure("form/bare", bare_port, lines, args, workdir, THANKS, server=bare)}
+            spies = (profile_workers(app, args.seconds, args.profile, f"{kind}-form", not args.profile_cpu)
+                     if args.profile else [])
+            results["app"] = measure("form/app", app_port, lines, args, workdir, THANKS, once=True, server=app)
+            for spy in spies:
+                spy.wait(timeout=60)
             record("form", results)
 
         if "resend" in args.only:
@@ -380,7 +384,7 @@ def main() -> int:
     parser.add_argument("--resend-seconds", type=float, default=6)
     parser.add_argument("--ratelimit-storage", help="the app's RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379 "
                         "(default: Redis on 127.0.0.1:6379 when it answers, as in production; else memory:// in development mode)")
-    parser.add_argument("--profile", type=Path, help="record py-spy stacks of the app's workers during `api` here")
+    parser.add_argument("--profile", type=Path, help="record py-spy stacks of the app's workers during `api` and `form` here")
     parser.add_argument("--profile-cpu", action="store_true", help="profile CPU only (without py-spy's --idle, "
                         "so time waiting on the disk, the database lock or Redis is left out)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
