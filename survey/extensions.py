@@ -2,8 +2,10 @@
 import hashlib
 import hmac
 import sqlite3
+from typing import Callable
 
 from flask import current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -36,12 +38,40 @@ def hashed_client_key() -> str:
     return hmac.new(secret, (request.remote_addr or "-").encode(), hashlib.sha256).hexdigest()[:32]
 
 
-limiter = Limiter(hashed_client_key)
+class _Limiter(Limiter):
+    """Flask-Limiter, first asking `counted_elsewhere` (set by survey/ratelimits.py) whether a
+    request is counted by the feature itself. Its own request filters are consulted only after it
+    has sorted through its limits and exemptions for the request, which on the submission paths
+    cost more than the counting (benchmarks/README.md)."""
+
+    counted_elsewhere: Callable[[], bool] = staticmethod(lambda: False)
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        if in_middleware and self.counted_elsewhere():
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+
+limiter = _Limiter(hashed_client_key)
+
+
+class KeptSerializerSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, with its signing serializer built once per secret instead
+    of on every request (most requests, the API's above all, carry no session cookie at all)."""
+
+    def get_signing_serializer(self, app):
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept = getattr(self, "_kept", None)
+        if kept is None or kept[0] != key:
+            kept = self._kept = (key, super().get_signing_serializer(app))
+        return kept[1]
 
 
 def commit_if_begun() -> None:
     """Commit the request's session if anything began a transaction in it. On the submission paths
     the response is committed by the intake itself, and an empty ORM commit is not free there."""
+    if not db.session.registry.has():   # no session made in this request: nothing to commit
+        return
     session = db.session()
     if session.in_transaction():
         session.commit()
@@ -62,6 +92,7 @@ def init_extensions(app, migrations: str) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    app.session_interface = KeptSerializerSessionInterface()
 
 
 @event.listens_for(Engine, "connect")

@@ -153,10 +153,9 @@ def submission_limit(view):
     return limiter.exempt(limited)
 
 
-@limiter.request_filter
 def _counted_by_hit() -> bool:
-    """Flask-Limiter skips the routes counted here before it sorts through its own limits for them:
-    on the submission paths that sorting cost more than the counting (benchmarks/README.md)."""
+    """Flask-Limiter skips the routes counted here before it sorts through its own limits for them
+    (survey/extensions.py, `_Limiter`)."""
     if request.blueprint == "respond":
         return True
     return getattr(current_app.view_functions.get(request.endpoint), "counted_by_hit", False)
@@ -169,6 +168,7 @@ def _answer_page_limit():
 
 def init_app(app) -> None:
     app.extensions["survey_rate_leases"] = Leases()
+    limiter.counted_elsewhere = _counted_by_hit
     # a limit that cannot be read stops the start, with its name, rather than failing every submission
     for name in ("SUBMISSION_RATE_LIMIT", "RESPONDENT_RATE_LIMIT"):
         try:

@@ -28,6 +28,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",   # frame-ancestors for browsers that predate it
     "Referrer-Policy": "no-referrer",
 }
+_HEADER_NAMES = {name.lower() for name in HEADERS}
 HSTS = "max-age=31536000"
 STATIC_MAX_AGE = 365 * 24 * 3600
 
@@ -50,8 +51,9 @@ def static_manifest(folder: str) -> dict[str, str]:
 
 
 def security_headers(response):
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    # one pass over the few headers a response has, instead of a search per header set
+    present = {name.lower() for name, _ in response.headers.items()} & _HEADER_NAMES
+    response.headers.extend((name, value) for name, value in HEADERS.items() if name.lower() not in present)
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
     if request.is_secure:
@@ -73,7 +75,17 @@ def init_app(app) -> None:
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript",
                                                  "application/javascript", "application/json"])
+    app.config["COMPRESS_REGISTER"] = False
     compress.init_app(app)
+    min_size = app.config["COMPRESS_MIN_SIZE"]
+
+    @app.after_request
+    def compressed(response):
+        # a reply known to be small (a submission's is ~100 bytes) is let through before
+        # Flask-Compress reads the request's and the reply's headers
+        if response.content_length is not None and response.content_length < min_size:
+            return response
+        return compress.after_request(response)
 
     manifest = static_manifest(app.static_folder)
     originals = {hashed: name for name, hashed in manifest.items()}

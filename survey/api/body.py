@@ -58,8 +58,40 @@ def _refuse_constant(name: str):
 def check_json(value: Any) -> None:
     """Refuse nesting deeper than MAX_DEPTH and lone surrogates in any string or key.
 
-    Walked with an explicit stack: a recursive walk would fail on the very input it refuses.
+    Walked with an explicit stack: a recursive walk would fail on the very input it refuses. The
+    walk keeps no paths: only a refused body has its path worked out, by a second, slower walk.
     """
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        if depth > MAX_DEPTH:
+            return _refuse(value)
+        kind = type(node)
+        if kind is str:
+            if _SURROGATE.search(node):
+                return _refuse(value)
+        elif kind is dict:
+            if node and depth == MAX_DEPTH:     # its children, of any kind, would be too deep
+                return _refuse(value)
+            for key, child in node.items():
+                if _SURROGATE.search(key):
+                    return _refuse(value)
+                if type(child) in _WALKED:
+                    push((child, depth + 1))
+        elif kind is list:
+            if node and depth == MAX_DEPTH:
+                return _refuse(value)
+            for child in node:
+                if type(child) in _WALKED:
+                    push((child, depth + 1))
+
+
+_WALKED = (str, dict, list)     # json.loads makes no subclasses; numbers, booleans and null need no check
+
+
+def _refuse(value: Any) -> None:
+    """The refusal of a body found wanting, with the path of its first problem."""
     stack: list[tuple[Any, int, str]] = [(value, 0, "")]
     while stack:
         node, depth, path = stack.pop()

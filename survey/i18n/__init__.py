@@ -5,10 +5,11 @@ survey/i18n/catalogues/<code>/ (English is the source language and needs none).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
-
 from typing import Callable
 
+from babel import Locale
 from flask import current_app, g, request
 from flask_babel import lazy_gettext
 
@@ -25,7 +26,7 @@ CATALOGUES = Path(__file__).resolve().parent / "catalogues"
 
 def init_app(app) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(CATALOGUES))
-    babel.init_app(app, locale_selector=get_locale)
+    babel.init_app(app, locale_selector=_babel_locale)
     with app.app_context():
         languages = load_languages(forms_dir() / "languages.yaml")
     app.extensions["survey_locale_hints"] = []
@@ -81,6 +82,16 @@ def get_locale() -> str:
         if best:
             return best
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _babel_locale() -> Locale:
+    return _parsed_locale(get_locale())
+
+
+@lru_cache(maxsize=64)
+def _parsed_locale(code: str) -> Locale:
+    # Flask-Babel parses the selector's answer on every request unless it is a Locale already
+    return Locale.parse(code)
 
 
 # Kept as lazy strings so `pybabel extract` finds them and each request renders its own language.

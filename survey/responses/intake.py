@@ -70,7 +70,7 @@ def accept(collection: Collection, submission: Submission, now: datetime, *, tz:
     if not checked.ok:
         return IntakeResult(Outcome.INVALID, CollectionState.OPEN, checked.errors)
     # one statement: the results' tallies count it later (pending_tally, survey/results/tallies.py)
-    if _has_written(db.session):
+    if _has_written():
         # a second connection would wait for this transaction's write lock: store within it
         outcome = store_once(collection, version, submission, checked.answers, now)
     else:
@@ -79,10 +79,11 @@ def accept(collection: Collection, submission: Submission, now: datetime, *, tz:
     return IntakeResult(outcome, collection.state_on(today))
 
 
-def _has_written(session: Session) -> bool:
+def _has_written() -> bool:
     # writers on SQLite take the turn first (take_write_turn); none of the callers writes before
-    # accept today, but one that did would otherwise wait for itself until the busy timeout
-    return holds_write_turn(session)
+    # accept today, but one that did would otherwise wait for itself until the busy timeout.
+    # Asked without making the request's session: on the API nothing else needs one.
+    return db.session.registry.has() and holds_write_turn(db.session())
 
 
 def answered_version(collection: Collection, number: int | None) -> QuestionnaireVersion | None:
