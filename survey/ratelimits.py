@@ -98,6 +98,16 @@ class Leases:
             held[0] -= 1
             return True
 
+    def window_end(self, lease: tuple) -> float | None:
+        """When the window this process last counted `lease` in ends, while it has not ended.
+
+        A fixed window's end does not move, so a lease counted in it later needs no second round
+        trip to learn it. (Were the store's count reset meanwhile, its new window would end later
+        than this: the lease would end early, never late.)"""
+        with self._lock:
+            held = self._open.get(lease)
+            return held[1] if held is not None and held[1] > time.time() else None
+
     def keep(self, lease: tuple, left: int, ends_at: float) -> None:
         """Add a lease just counted in the store. Threads that ran out at the same moment each take
         one: all are kept (replacing one by another would leave the first counted and unspent),
@@ -135,9 +145,11 @@ def hit(config_name: str, key: str, scope: str) -> None:
         leases = current_app.extensions["survey_rate_leases"]
         if size > 1 and leases.spend(lease):
             continue
-        if size > 1 and strategy.hit(item, *parts, cost=size):
-            leases.keep(lease, size - 1, strategy.get_window_stats(item, *parts).reset_time)
-            continue
+        if size > 1:
+            known_end = leases.window_end(lease)     # asked before counting: a window ending between is safe
+            if strategy.hit(item, *parts, cost=size):
+                leases.keep(lease, size - 1, known_end or strategy.get_window_stats(item, *parts).reset_time)
+                continue
         # a single hit: limits under 100, and near the end of a window where a lease no longer fits
         if not strategy.hit(item, *parts):
             raise TooFast(item)

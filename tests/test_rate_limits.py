@@ -181,6 +181,24 @@ def test_a_client_sending_slowly_spends_its_lease_over_the_whole_window(client, 
         assert counted() == expected                       # a lease of two serves two submissions
 
 
+@pytest.mark.parametrize("app", [LEASED], indirect=True)
+def test_the_end_of_a_window_is_asked_once_and_leases_in_it_end_with_it(client, app, make_collection, submit,
+                                                                        monkeypatch):
+    import time
+    from survey import ratelimits
+    from survey.extensions import limiter
+    make_collection()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.12"
+    asked, ask = [], limiter.limiter.get_window_stats
+    monkeypatch.setattr(limiter.limiter, "get_window_stats", lambda *args: asked.append(args) or ask(*args))
+    assert [submit().status_code for _ in range(6)] == [201] * 6      # three leases of two
+    assert len(asked) == 1                                           # one round trip each, after the first
+    (held,) = [held for lease, held in app.extensions["survey_rate_leases"]._open.items() if "submission" in lease]
+    assert held[1] == ask(*asked[0]).reset_time                      # and the last one still ends with the window
+    monkeypatch.setattr(ratelimits.time, "time", lambda: held[1] + 1)   # once it has ended, the end is asked anew
+    assert app.extensions["survey_rate_leases"].window_end(next(iter(app.extensions["survey_rate_leases"]._open))) is None
+
+
 def test_a_lease_is_spent_only_within_its_window_and_never_beyond_its_size():
     import time
     from survey.ratelimits import Leases
