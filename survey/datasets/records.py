@@ -38,8 +38,9 @@ def trusted_record(collection: str, activity: str, wave: str, questionnaire: str
 
 
 # A callable that yields the same records, in the same order, every time it is called: the export
-# reads them twice (once for the quasi-identifiers, once to build the rows). It may take a keyword
-# `answers` (the answer keys the first reading needs) and then may leave the other answers out.
+# reads them once to build the rows and once more to check that the selection did not change. It may
+# take a keyword `answers` (the answer keys a reading needs, none for the check) and then may leave
+# the other answers out.
 Chunks = Callable[..., Iterable[Sequence[ResponseRecord]]]
 
 

@@ -2,8 +2,8 @@
 
 Responses are read as plain rows (never ORM objects) in chunks of ResponseRecord, streamed with
 yield_per (a server-side cursor on PostgreSQL), so memory does not grow with the table. The export
-reads them twice; both readings stop at the highest response id seen when the source was made, so a
-response arriving in between cannot make the two readings differ.
+reads them twice (once whole, once without the answers as a check); both readings stop at the highest
+response id seen when the source was made, so a response arriving in between cannot make them differ.
 """
 from __future__ import annotations
 
@@ -104,7 +104,9 @@ class ResponseSource:
         a database that can pick answers out of the JSON cheaply (PostgreSQL) sends only those; the
         records then hold only them. SQLite parses the JSON to pick from it, which took longer than
         sending it whole and parsing it here (benchmarks/README.md, "Exports"), so there they come whole."""
-        keys = list(answers) if answers is not None and db.session.get_bind().dialect.name == "postgresql" else None
+        # no answers at all (the export's check reading) costs nothing to leave out on any database
+        keys = (list(answers) if answers is not None and (not answers or db.session.get_bind().dialect.name == "postgresql")
+                else None)
         if keys is None:
             # the answers as their JSON text, parsed here by orjson: the JSON type's json.loads was a
             # third of an export's reading time
