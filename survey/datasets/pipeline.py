@@ -1,7 +1,7 @@
 """From response records to an anonymized, documented dataset: the whole export without Flask.
 
-The caller hands over a callable yielding chunks of ResponseRecord (read twice: once whole to build
-the rows, once more without answers to check the selection did not change meanwhile) and the
+The caller hands over a callable yielding chunks of ResponseRecord (read once to build the rows, and
+a second time without answers, as a check, unless each reading is one snapshot) and the
 questionnaire's definitions by version number. Raw background answers and raw free text are never
 held for all rows at once: rows wait on disk with free text already scrubbed and quasi-identifiers
 as bare numbers into the distinct values seen (the values themselves stay in memory), and they are
@@ -199,7 +199,8 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
                for i, qi in enumerate(qis)}
     columns = _columns(layout, plan, present, options)
     qi_cells = _QiCells(qis, plan, final_keys, columns)
-    _check_reading(chunks, layout, seen, row_codes, n, progress)
+    if not getattr(chunks, "snapshot", False):
+        _check_reading(chunks, layout, seen, row_codes, n, progress)
 
     # the groups of the file to be written, counted from the codes before anything is written
     counter = anonymize.ClassCounter([c.name for c in columns if c.role == "quasi_identifier"], sensitive,
@@ -263,11 +264,12 @@ def _literal_ids(index: dict, arrays: list[np.ndarray], size: int) -> np.ndarray
 
 def _check_reading(chunks: Chunks, layout: Layout, seen: list[dict], row_codes: list[np.ndarray], n: int,
                    progress: Progress) -> None:
-    """A second, light reading: the same responses must come again, with the same quasi-identifiers.
-    The rows and the plan both come from the one full reading, so this does not guard the
-    anonymization; it refuses an export whose selection changed while it was read (responses added,
-    deleted or moved). A source that can leave the answers out is asked to: then the quasi-identifiers
-    from answers are not compared, only those from the response itself (collection, date, language)."""
+    """For a source that does not say each reading is one snapshot: a second, light reading, where
+    the same responses must come again with the same quasi-identifiers. The rows and the plan both
+    come from the one full reading, so this does not guard the anonymization; it refuses an export
+    whose source changed while it was read (responses added, deleted or moved). A source that can
+    leave the answers out is asked to: then the quasi-identifiers from answers are not compared,
+    only those from the response itself (collection, date, language)."""
     qis = layout.quasi_identifiers
     try:
         takes_answers = "answers" in inspect.signature(chunks).parameters
@@ -391,8 +393,14 @@ class StreamedDataset:
             yield out
         self.reliability = self.alphas.results()
 
+    def whole(self) -> dict[str, bool]:
+        """Per numeric column: written as whole numbers (Int64 in a frame)."""
+        return {c.name: c.name == "row_id" or (c.integer and self.integral.get(c.name, True))
+                for c in self.columns if c.storage == "numeric"}
+
     def frames(self):
         """`blocks()` as typed frames: Int64 for whole numbers, float64 for the others, object for text."""
+        whole = self.whole()
         for data in self.blocks():
             frame = {}
             for column in self.columns:
@@ -401,7 +409,7 @@ class StreamedDataset:
                     frame["row_id"] = pd.array(values.astype(np.int64), dtype="Int64")
                 elif column.storage == "string":
                     frame[column.name] = pd.Series(values, dtype=object)
-                elif column.integer and self.integral.get(column.name, True):
+                elif whole[column.name]:
                     frame[column.name] = pd.array(values, dtype="Int64")
                 else:
                     frame[column.name] = pd.Series(values, dtype="float64")
@@ -422,7 +430,7 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
     writes a whole frame. `languages` (code -> survey.i18n.languages.Language) gives the codebook each
     wording's direction; without it the HTML codebook lets the browser decide (dir="auto").
     """
-    from .formats import EXTENSIONS, STREAMED, write, write_frames   # formats imports pipeline's types
+    from .formats import EXTENSIONS, STREAMED, write, write_csv_blocks, write_frames   # formats imports pipeline's types
 
     if format not in EXTENSIONS:
         raise ValueError(f"unknown format {format!r}; known: {', '.join(EXTENSIONS)}")
@@ -437,7 +445,9 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
         if progress:
             progress("writing", 0, 1)
         partial = Path(work) / ("partial" + EXTENSIONS[format])
-        if format in STREAMED:
+        if format in ("csv", "excel_csv"):
+            write_csv_blocks(built.blocks(), built.columns, built.whole(), partial, format)
+        elif format in STREAMED:
             write_frames(built.frames(), built.columns, built.report, format, partial)
         else:
             write(built.dataset(), format, partial, bundle_formats=options.bundle_formats, languages=languages,

@@ -104,3 +104,45 @@ def test_the_database_source_reads_no_answers_when_none_are_asked_for(answered):
     assert all(r.answers == {} for r in bare)
     assert [(r.collection, r.activity, r.version, r.language, r.submitted_at) for r in bare] == \
         [(r.collection, r.activity, r.version, r.language, r.submitted_at) for r in full]
+
+
+def test_a_source_reading_one_snapshot_is_read_once(tmp_path, answered):
+    from survey.datasets.source import ResponseSource, select_collections
+    assert ResponseSource(select_collections(["summer"])).chunks.snapshot is True
+    records = crowd(60)
+    calls = []
+
+    def chunks(answers=None):
+        calls.append(answers)
+        yield records
+    chunks.snapshot = True
+    assert export(chunks, {1: definition()}, ExportOptions(seed=1), tmp_path, "csv").rows == 60
+    assert calls == [None]
+
+
+@pytest.mark.parametrize("dialect", ["csv", "excel_csv"])
+def test_csv_written_from_blocks_of_arrays_is_the_csv_of_the_typed_frames(tmp_path, dialect):
+    import numpy as np
+    from survey.datasets.formats import write_csv_blocks, write_csv_frames
+    from .test_streaming import tricky_frame
+    frame, columns = tricky_frame()
+    blocks = [{"whole": frame["whole"].to_numpy(dtype=float, na_value=np.nan)[part],
+               "score": frame["score"].to_numpy()[part], "odd": frame["odd"].to_numpy()[part],
+               "text": frame["text"].to_numpy(dtype=object)[part]}
+              for part in (slice(0, 1000), slice(1000, 1001), slice(1001, None))]
+    write_csv_frames([frame], columns, tmp_path / "frames.csv", dialect)
+    write_csv_blocks(blocks, columns, {"whole": True, "score": False, "odd": False}, tmp_path / "blocks.csv", dialect)
+    assert (tmp_path / "blocks.csv").read_bytes() == (tmp_path / "frames.csv").read_bytes()
+
+
+@pytest.mark.parametrize("dialect", ["csv", "excel_csv"])
+def test_an_export_to_csv_has_the_bytes_of_its_dataset_written_as_a_frame(tmp_path, monkeypatch, dialect):
+    from survey.datasets.formats import write_csv_frames
+    records = marked(crowd(300))
+    records[4] = replace(records[4], answers={**records[4].answers, "comment": '=ring "mig", 070-123 45 67\r\nå ﻻ'})
+    options = ExportOptions(seed=6, free_text=True)
+    monkeypatch.setattr(pipeline, "BUCKET_ROWS", 30)
+    dataset = build_dataset(chunked(records, 40), DEFS, options)
+    write_csv_frames([dataset.frame], dataset.columns, tmp_path / "frame.csv", dialect)
+    path = export(chunked(records, 40), DEFS, options, tmp_path / "export.csv", dialect).paths[0]
+    assert path.read_bytes() == (tmp_path / "frame.csv").read_bytes()
