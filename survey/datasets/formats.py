@@ -207,11 +207,21 @@ def write_excel_csv(dataset: Dataset, path: Path) -> None:
 # -- SPSS and Stata ------------------------------------------------------------------------------------
 def _statistical(dataset: Dataset, lang: str):
     """The frame with labelled string codes recoded to 1..n, and the labels per column."""
+    data, value_labels, missing = _statistical_columns({c.name: dataset.frame[c.name] for c in dataset.columns},
+                                                       dataset.columns, lang)
+    return pd.DataFrame(data, index=dataset.frame.index), value_labels, missing
+
+
+def _statistical_columns(columns_data: Mapping[str, pd.Series | np.ndarray], columns: list[Column], lang: str):
+    """`_statistical` over columns given as series or arrays: float64 series for numbers and labelled
+    codes, object series (None for missing) for text; the labels and missing codes per column."""
     data: dict[str, pd.Series] = {}
     value_labels: dict[str, dict] = {}
     missing: dict[str, list] = {}
-    for column in dataset.columns:
-        series = dataset.frame[column.name]
+    for column in columns:
+        series = columns_data[column.name]
+        if not isinstance(series, pd.Series):
+            series = pd.Series(series, dtype=object if column.storage == "string" else None)
         if column.storage == "string" and column.value_labels:
             codes = {code: float(i) for i, code in enumerate(column.value_labels, 1)}
             data[column.name] = series.map(codes).astype("float64")
@@ -225,17 +235,99 @@ def _statistical(dataset: Dataset, lang: str):
                 value_labels[column.name] = {float(code): label_in(text, lang) for code, text in column.value_labels.items()
                                              if isinstance(code, (int, float))}
             missing[column.name] = [float(c) for c in column.missing_codes if isinstance(c, (int, float))]
-    return pd.DataFrame(data, index=dataset.frame.index), value_labels, {k: v for k, v in missing.items() if v}
+    return data, value_labels, {k: v for k, v in missing.items() if v}
 
 
 def write_sav(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
     import pyreadstat   # here, not on top: a CSV export need not load it (a tenth of a second)
     frame, value_labels, missing = _statistical(dataset, label_language)
-    pyreadstat.write_sav(
-        frame, str(path), file_label=_file_label(dataset),
-        column_labels={c.name: c.text(label_language)[:SPSS_LABEL_MAX] for c in dataset.columns},
-        variable_value_labels=value_labels, missing_ranges=missing,
-        variable_measure={c.name: c.measure for c in dataset.columns})
+    pyreadstat.write_sav(frame, str(path), **_sav_dictionary(dataset.columns, _file_label(dataset), label_language,
+                                                              value_labels, missing))
+
+
+def _sav_dictionary(columns: list[Column], file_label: str, lang: str, value_labels: dict, missing: dict) -> dict:
+    return dict(file_label=file_label, column_labels={c.name: c.text(lang)[:SPSS_LABEL_MAX] for c in columns},
+                variable_value_labels=value_labels, missing_ranges=missing,
+                variable_measure={c.name: c.measure for c in columns})
+
+
+SAV_CASES_AT = 80          # the int32 case count in an SPSS system file's header ($FL2 record)
+SAV_SLOTS_AT = 68          # the int32 number of 8-byte slots a case takes
+SAV_SYSMIS = -np.finfo(np.float64).max
+SAV_SHORT_STRING = 255     # longer strings are split into segments in the dictionary: written whole instead
+
+
+def write_sav_blocks(blocks: Iterable[Mapping[str, np.ndarray]], columns: list[Column], file_label: str,
+                     text_bytes: Mapping[str, int], path: Path, label_language: str = "sv") -> bool:
+    """An SPSS .sav file written a block of rows at a time, so memory does not grow with the rows.
+    pyreadstat writes only whole frames, so it writes the dictionary (labels, value labels, missing
+    values, measures, string widths) from one row of the final types and widths, uncompressed; that
+    row is cut off, the data are appended block by block in the uncompressed layout (per case, 8 bytes
+    per slot: float64 little-endian with SYSMIS for missing, text space-padded to the width rounded up
+    to 8), and the case counts are set (the header's, and the 64-bit one of extension record 7.16). Read back, it equals `write_sav` on the whole frame
+    (tests/datasets/test_sav_blocks.py). `text_bytes`: each text column's longest value in UTF-8 bytes.
+    Returns False, writing nothing, when a text is longer than SPSS's short strings: `write_sav` then."""
+    import pyreadstat
+    data0, value_labels, missing = _statistical_columns(
+        {c.name: np.zeros(0, dtype=object if c.storage == "string" else np.float64) for c in columns}, columns,
+        label_language)
+    texts = [name for name, series in data0.items() if series.dtype == object]
+    widths = {name: max(1, int(text_bytes.get(name, 0))) for name in texts}
+    if any(width > SAV_SHORT_STRING for width in widths.values()):
+        return False
+    header = pd.DataFrame({name: pd.Series(["x" * widths[name]] if name in widths else [np.nan],
+                                           dtype=object if name in widths else "float64") for name in data0})
+    pyreadstat.write_sav(header, str(path), **_sav_dictionary(columns, file_label, label_language, value_labels, missing))
+    layout = [(name, f"S{8 * -(-widths[name] // 8)}" if name in widths else "<f8") for name in data0]
+    record = np.dtype([(f"c{i}", kind) for i, (_, kind) in enumerate(layout)])
+    with open(path, "r+b") as f:
+        f.seek(SAV_SLOTS_AT)
+        slots = int(np.frombuffer(f.read(4), "<i4")[0])
+        size = f.seek(0, 2)
+        if slots * 8 != record.itemsize:
+            raise RuntimeError(f"pyreadstat laid out {slots} slots a case, {record.itemsize // 8} expected")
+        start = size - record.itemsize                    # the one case written with the dictionary
+        f.seek(start - 8)
+        if tuple(np.frombuffer(f.read(8), "<i4")) != (999, 0):   # the dictionary's end record
+            raise RuntimeError("the .sav dictionary does not end where expected (compressed?)")
+        f.seek(0)
+        # the 64-bit case count too: extension record 7, subtype 16 (8-byte fields, 2 of them: 1, cases)
+        marker = np.array([7, 16, 8, 2], dtype="<i4").tobytes() + np.array([1], dtype="<i8").tobytes()
+        found = f.read(start).find(marker)
+        cases_64 = found + len(marker) if found >= 0 else None
+        f.truncate(start)
+        f.seek(start)
+        text_spans = [(record.fields[f"c{i}"][1], record.fields[f"c{i}"][1] + record.fields[f"c{i}"][0].itemsize)
+                      for i, (name, _) in enumerate(layout) if name in widths]
+        cases = 0
+        for block in blocks:
+            data, _, _ = _statistical_columns(block, columns, label_language)
+            n = len(next(iter(data.values()))) if data else 0
+            if n == 0:
+                continue
+            rows = np.empty(n, dtype=record)
+            for i, (name, kind) in enumerate(layout):
+                values = data[name]
+                if name in widths:
+                    encoded = [b"" if v is None else str(v).encode() for v in values]
+                    if max(map(len, encoded), default=0) > widths[name]:
+                        raise ValueError(f"a value of {name} is longer than the {widths[name]} bytes counted")
+                    rows[f"c{i}"] = encoded
+                else:
+                    numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+                    rows[f"c{i}"] = np.where(np.isnan(numbers), SAV_SYSMIS, numbers)
+            raw = rows.view(np.uint8).reshape(n, record.itemsize)
+            for low, high in text_spans:   # numpy pads bytes with NUL, SPSS with spaces
+                part = raw[:, low:high]
+                part[part == 0] = 32
+            f.write(rows.tobytes())
+            cases += n
+        f.seek(SAV_CASES_AT)
+        f.write(np.array([cases if cases < 2 ** 31 else -1], dtype="<i4").tobytes())
+        if cases_64 is not None:
+            f.seek(cases_64)
+            f.write(np.array([cases], dtype="<i8").tobytes())
+    return True
 
 
 def write_dta(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
@@ -256,8 +348,12 @@ def write_dta(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
 
 
 def _file_label(dataset: Dataset) -> str:
-    kind = "PSEUDONYMIZED" if dataset.report.pseudonymized else f"anonymized, k={dataset.report.k_reached}"
-    return f"{dataset.questionnaire} ({kind})"
+    return file_label(dataset.questionnaire, dataset.report)
+
+
+def file_label(questionnaire: str, report) -> str:
+    kind = "PSEUDONYMIZED" if report.pseudonymized else f"anonymized, k={report.k_reached}"
+    return f"{questionnaire} ({kind})"
 
 
 # -- Parquet --------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.ipc  # noqa: F401  (pa.ipc)
 
 from survey.questionnaires.definition import Definition
@@ -166,6 +167,7 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
     sensitive_codes: dict[str, list[np.ndarray]] = {var: [] for var in sensitive}
     sensitive_seen: dict[str, dict] = {var: {} for var in sensitive}
     languages: dict[str, int] = {}
+    widths = _Widths(options.k)
     n = 0
     for chunk in chunks():
         _check_records(chunk, layout)
@@ -179,6 +181,8 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
             built[f"_qi{position}"] = coded.astype(np.float64)
         for var, names in sensitive.items():
             sensitive_codes[var].append(_literal_ids(sensitive_seen[var], [built[name] for name in names], size))
+        for name in spill.text:
+            widths.add(name, built[name], n)
         # each row's bucket drawn as it comes: one double per row, so the chunk size does not change it
         spill.add(built, (rng.random(size) * FANOUT).astype(np.int64))
         n += size
@@ -242,8 +246,31 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
         pseudonymized=options.link is not None, nodes_searched=plan.nodes_searched, config=options.describe())
     integral = builder.integral_kept(dropped)
     integral.update(qi_cells.integral(row_codes, plan.suppressed, keep))
+    text_bytes = widths.kept(dropped)
+    text_bytes.update(qi_cells.text_bytes(row_codes, plan.suppressed, keep))
     return StreamedDataset(layout.questionnaire, columns, report, None, layout, spill, rng, integral, kept_rows,
-                           qi_cells, plan.suppressed, dropped, _Alphas(layout, builder.names), list(languages))
+                           qi_cells, plan.suppressed, dropped, _Alphas(layout, builder.names), list(languages),
+                           text_bytes)
+
+
+class _Widths:
+    """The longest text per column in UTF-8 bytes (an SPSS string variable's width), counted as rows are
+    read. Rows left out by the plan are known only later, and they are fewer than k: so the k longest
+    values are kept with their rows, and the longest of those on a kept row is the longest kept."""
+
+    def __init__(self, k: int):
+        self.k = k
+        self.longest: dict[str, list[tuple[int, int]]] = {}   # column -> (bytes, row), at most k
+
+    def add(self, name: str, values: np.ndarray, offset: int) -> None:
+        text = pa.array(values, type=pa.string(), from_pandas=True) if len(values) else pa.array([], pa.string())
+        lengths = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
+        top = np.argsort(-lengths, kind="stable")[:self.k]
+        merged = self.longest.get(name, []) + [(int(lengths[i]), offset + int(i)) for i in top]
+        self.longest[name] = sorted(merged, key=lambda pair: -pair[0])[:self.k]
+
+    def kept(self, dropped: np.ndarray) -> dict[str, int]:
+        return {name: next((size for size, row in pairs if not dropped[row]), 0) for name, pairs in self.longest.items()}
 
 
 FANOUT = 256          # random buckets a row can land in; consecutive ones are written together (BUCKET_ROWS)
@@ -324,6 +351,17 @@ class _QiCells:
                 out[name] = np.where(suppressed, len(self.tables[name]) - 1, codes)
         return out
 
+    def text_bytes(self, row_codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray) -> dict[str, int]:
+        """Per text QI column: the longest value the kept rows get, in UTF-8 bytes."""
+        out = {}
+        for names, codes in zip(self.qi_columns, row_codes):
+            for name in names:
+                if self.storage[name] != "string":
+                    continue
+                used = np.unique(np.where(suppressed, len(self.tables[name]) - 1, codes)[keep])
+                out[name] = max((len(v.encode()) for v in self.tables[name][used] if isinstance(v, str)), default=0)
+        return out
+
     def integral(self, row_codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray) -> dict[str, bool]:
         """Per numeric QI column: whether every value the kept rows get is a whole number."""
         out = {}
@@ -356,6 +394,7 @@ class StreamedDataset:
     dropped: np.ndarray                  # per row read: left out of the file
     alphas: "_Alphas"
     language_names: list[str]
+    text_bytes: dict[str, int]           # text column -> the longest value of the rows kept, in UTF-8 bytes
 
     @property
     def languages(self) -> list[str]:
@@ -425,12 +464,13 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
            format: str = "zip", *, languages: Mapping | None = None, progress: Progress | None = None) -> ExportResult:
     """Build the dataset and write it. `out` is a directory (a file name is chosen) or a file path.
 
-    CSV, Excel CSV and Parquet are written a bucket of rows at a time (memory does not grow with the
-    rows); SPSS, Stata and the ZIP bundle are written from one frame of typed columns, as pyreadstat
-    writes a whole frame. `languages` (code -> survey.i18n.languages.Language) gives the codebook each
+    CSV, Excel CSV, Parquet and SPSS are written a bucket of rows at a time (memory does not grow with
+    the rows; SPSS falls back to the whole frame for text longer than 255 bytes); Stata and the ZIP
+    bundle are written from one frame of typed columns, as pyreadstat writes a whole frame. `languages` (code -> survey.i18n.languages.Language) gives the codebook each
     wording's direction; without it the HTML codebook lets the browser decide (dir="auto").
     """
-    from .formats import EXTENSIONS, STREAMED, write, write_csv_blocks, write_frames   # formats imports pipeline's types
+    # formats imports pipeline's types
+    from .formats import EXTENSIONS, STREAMED, file_label, write, write_csv_blocks, write_frames, write_sav_blocks
 
     if format not in EXTENSIONS:
         raise ValueError(f"unknown format {format!r}; known: {', '.join(EXTENSIONS)}")
@@ -449,6 +489,10 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
             write_csv_blocks(built.blocks(), built.columns, built.whole(), partial, format)
         elif format in STREAMED:
             write_frames(built.frames(), built.columns, built.report, format, partial)
+        elif format == "sav" and write_sav_blocks(built.blocks(), built.columns,
+                                                  file_label(built.questionnaire, built.report), built.text_bytes,
+                                                  partial, options.label_language):
+            pass
         else:
             write(built.dataset(), format, partial, bundle_formats=options.bundle_formats, languages=languages,
                   label_language=options.label_language)
