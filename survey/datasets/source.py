@@ -78,9 +78,24 @@ class ResponseSource:
         self.form_id = self.collections[0].version.questionnaire.form_id
         self._ids = [c.id for c in self.collections]
         self.last_id = db.session.scalar(select(func.max(Response.id)).where(*self._where(with_last=False))) or 0
+        self.scan = self._scan_in_id_order()
+
+    def _scan_in_id_order(self) -> bool:
+        """On SQLite: whether to read the table in id order, skipping other collections' rows, rather than
+        through the collection index. The index gives the rows in client id order: each is then fetched
+        from a random place and all are sorted by id (the answers too): 0.66 s for 100k rows here,
+        against 0.25 s for the scan, and 0.23 s against 0.03 s for the versions used. So the scan wins
+        unless the selection is under about a third of the rows it passes (ids up to the last one)."""
+        if db.session.get_bind().dialect.name != "sqlite" or not self.last_id:
+            return False
+        selected = db.session.scalar(select(func.count(Response.id))   # the index alone answers this
+                                     .where(Response.collection_id.in_(self._ids), Response.id <= self.last_id))
+        return selected * 3 >= self.last_id
 
     def _where(self, with_last: bool = True) -> list:
-        where = [Response.collection_id.in_(self._ids)]
+        # `+ 0`: SQLite then cannot use the collection index, and scans by id (see _scan_in_id_order)
+        collection = Response.collection_id + 0 if getattr(self, "scan", False) else Response.collection_id
+        where = [collection.in_(self._ids)]
         if self.start:
             where.append(Response.submitted_at >= self.start)
         if self.end:

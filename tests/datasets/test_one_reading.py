@@ -146,3 +146,37 @@ def test_an_export_to_csv_has_the_bytes_of_its_dataset_written_as_a_frame(tmp_pa
     write_csv_frames([dataset.frame], dataset.columns, tmp_path / "frame.csv", dialect)
     path = export(chunked(records, 40), DEFS, options, tmp_path / "export.csv", dialect).paths[0]
     assert path.read_bytes() == (tmp_path / "frame.csv").read_bytes()
+
+
+@pytest.mark.parametrize("scan", [True, False])
+def test_the_source_gives_the_same_records_by_index_or_by_a_scan_in_id_order(answered, make_collection, submit,
+                                                                            monkeypatch, scan):
+    from survey.datasets.source import ResponseSource, select_collections
+    from .conftest import varied_answers
+    make_collection("spring")
+    for answers in varied_answers(3, seed=4):
+        assert submit("spring", answers=answers).status_code == 201
+    expected = {}
+    for slugs in (["summer"], ["spring"], ["summer", "spring"]):
+        monkeypatch.setattr(ResponseSource, "_scan_in_id_order", lambda self: False)
+        expected[tuple(slugs)] = [r for chunk in ResponseSource(select_collections(slugs)).chunks() for r in chunk]
+    monkeypatch.setattr(ResponseSource, "_scan_in_id_order", lambda self: scan)
+    for slugs, records in expected.items():
+        source = ResponseSource(select_collections(list(slugs)))
+        assert source.scan is scan
+        assert [r for chunk in source.chunks() for r in chunk] == records
+        assert source.count() == len(records) and source.definitions()
+    assert len(expected[("spring",)]) == 3 and len(expected[("summer", "spring")]) == len(expected[("summer",)]) + 3
+
+
+def test_sqlite_scans_in_id_order_only_for_a_large_share_of_the_rows(answered, make_collection, submit):
+    from survey.datasets.source import ResponseSource, select_collections
+    from survey.extensions import db
+    from .conftest import varied_answers
+    make_collection("spring")
+    assert submit("spring", answers=varied_answers(1, seed=4)[0]).status_code == 201
+    if db.session.get_bind().dialect.name != "sqlite":
+        assert ResponseSource(select_collections(["summer"])).scan is False
+        return
+    assert ResponseSource(select_collections(["summer"])).scan is True      # 12 of the 13 rows
+    assert ResponseSource(select_collections(["spring"])).scan is False     # 1 of 13
