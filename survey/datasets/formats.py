@@ -117,6 +117,14 @@ def _special(dialect: str) -> str:
 
 
 def _text_cells(text: pa.Array, neutralize: bool, special: str) -> pa.Array:
+    """Text as CSV cells: each distinct text formatted once (most text columns hold a few values)."""
+    encoded = pc.dictionary_encode(text)
+    if len(encoded.dictionary) * 2 < len(text):
+        return _distinct_text_cells(encoded.dictionary, neutralize, special).take(encoded.indices)
+    return _distinct_text_cells(text, neutralize, special)
+
+
+def _distinct_text_cells(text: pa.Array, neutralize: bool, special: str) -> pa.Array:
     if neutralize:
         text = _safe_arrow_text(text)
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
@@ -144,17 +152,23 @@ def write_csv_blocks(blocks: Iterable[Mapping[str, np.ndarray]], columns: list[C
         for block in blocks:
             size = len(next(iter(block.values()))) if block else 0
             for start in range(0, size, CSV_BLOCK):
-                parts = []
+                parts: list = []
+                wholes = []   # the whole-number columns, formatted together (one Arrow call, not one per column)
                 for column in columns:
                     values = block[column.name][start:start + CSV_BLOCK]
                     if column.storage == "string" or values.dtype == object:
                         parts.append(_text_cells(_arrow_text(pd.Series(values, dtype=object)), True, special))
                     elif whole.get(column.name):
-                        missing = np.isnan(values)
-                        numbers = np.where(missing, 0, values).astype(np.int64)
-                        parts.append(pa.array(numbers, mask=missing).cast(pa.string()))
+                        parts.append(len(wholes))
+                        wholes.append(values)
                     else:
                         parts.append(_float_text(values, decimal))
+                if wholes:
+                    size_ = len(wholes[0])
+                    stacked = np.concatenate(wholes)
+                    missing = np.isnan(stacked)
+                    text = pa.array(np.where(missing, 0, stacked).astype(np.int64), mask=missing).cast(pa.string())
+                    parts = [text.slice(part * size_, size_) if isinstance(part, int) else part for part in parts]
                 stream.write(_joined_lines(parts, sep, end).as_buffer())
                 stream.write(end_bytes)
 
@@ -177,14 +191,18 @@ def _arrow_text(series: pd.Series) -> pa.Array:
 
 def _float_text(values: np.ndarray, decimal: str) -> pa.Array:
     """Floats as Python's repr writes them (4.0, 2.6666666666666665, 1e-05), missing as null."""
+    values = np.asarray(values, dtype=np.float64)
     text = pa.array(values, from_pandas=True).cast(pa.string())
-    # Arrow writes 4.0 as "4"
-    text = pc.if_else(pc.match_substring_regex(text, r"^-?\d+$"), pc.binary_join_element_wise(text, ".0", ""), text)
-    # and switches to an exponent at other sizes than repr: those few values are written by repr itself
     with np.errstate(invalid="ignore"):
         size = np.abs(values)
-        odd = ((size < 1e-4) & (size > 0)) | (size >= 1e16)
-    odd = np.flatnonzero(odd | pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(zero_copy_only=False))
+        # Arrow switches to an exponent at other sizes than repr (repr: below 1e-4 and from 1e16; Arrow:
+        # from about 1e10 when that is shorter): those values are written by repr itself, with a margin
+        odd = ((size < 1e-3) & (size > 0)) | (size >= 1e9)
+        # and Arrow writes 4.0 as "4"
+        whole = (values == np.trunc(values)) & (size < 1e9)
+    if whole.any():
+        text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(text, ".0", ""), text)
+    odd = np.flatnonzero(odd & np.isfinite(values))
     if len(odd):
         texts = text.to_pylist()
         for i in odd.tolist():
