@@ -180,3 +180,22 @@ def test_sqlite_scans_in_id_order_only_for_a_large_share_of_the_rows(answered, m
         return
     assert ResponseSource(select_collections(["summer"])).scan is True      # 12 of the 13 rows
     assert ResponseSource(select_collections(["spring"])).scan is False     # 1 of 13
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_groups_kept_across_lattice_nodes_equal_groups_counted_per_node(seed):
+    import itertools
+    import numpy as np
+    from survey.datasets.anonymize import _LatticeGroups, _small_groups
+    rng = np.random.default_rng(seed)
+    combos = 3000
+    weights = rng.integers(1, 9, combos).astype(float)
+    # per QI, a few levels, each a coarsening of raw codes (some with large radices, to force renumbering)
+    options = []
+    for radix in (4000, 60, 7, 300):
+        raw = rng.integers(0, radix, combos)
+        options.append([raw, raw // 3, raw // 40, np.zeros(combos, dtype=np.int64)])
+    groups = _LatticeGroups(weights)
+    for node in itertools.product(*options):
+        for k in (3, 5):
+            assert np.array_equal(groups.small(list(node), k), _small_groups(list(node), weights, k))
