@@ -16,6 +16,7 @@ import inspect
 import itertools
 import json
 import math
+import operator
 import os
 import tempfile
 import unicodedata
@@ -768,36 +769,30 @@ class _ChunkBuilder:
 
 
 def _chosen(item, values) -> dict[str, np.ndarray] | None:
-    """A multiple-choice item's 0/1 columns (NaN when unanswered), as `export_values` gives them: each
-    row's choices as a bit mask, then one shift per option. None for anything but lists of codes."""
+    """A multiple-choice item's 0/1 columns (NaN when unanswered), as `export_values` gives them: the
+    chosen codes of all rows in one flat list, looked up once, then one comparison per option.
+    None for anything but lists of codes."""
     choices = item.choice_list.choices
-    if len(choices) > 62:
-        return None
     position: dict = {}
     for i, choice in enumerate(choices):
         position.setdefault(choice.value, i)
-    get = position.get
-    masks = []
+    if not set(map(type, values)) <= {list, type(None)}:
+        return None
+    size = len(values)
+    unanswered = np.fromiter(map(operator.is_, values, itertools.repeat(None)), dtype=bool, count=size)
+    answered = [value for value in values if value is not None]
+    lengths = np.zeros(size, dtype=np.int64)
+    lengths[~unanswered] = np.fromiter(map(len, answered), dtype=np.int64, count=len(answered))
+    flat = list(itertools.chain.from_iterable(answered))
     try:
-        for value in values:
-            if value is None:
-                masks.append(-1)
-            elif type(value) is list:
-                mask = 0
-                for code in value:
-                    bit = get(code)
-                    if bit is not None:
-                        mask |= 1 << bit
-                masks.append(mask)
-            else:
-                return None
+        found = np.fromiter(map(position.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
     except TypeError:   # an unhashable code
         return None
-    masks = np.array(masks, dtype=np.int64)
-    unanswered = masks < 0
+    row_of = np.repeat(np.arange(size), lengths)
     out = {}
     for choice in choices:
-        column = ((masks >> position[choice.value]) & 1).astype(np.float64)
+        column = np.zeros(size)
+        column[row_of[found == position[choice.value]]] = 1.0
         column[unanswered] = np.nan
         out[column_name(item.var, choice.value)] = column
     return out
