@@ -199,3 +199,26 @@ def test_groups_kept_across_lattice_nodes_equal_groups_counted_per_node(seed):
     for node in itertools.product(*options):
         for k in (3, 5):
             assert np.array_equal(groups.small(list(node), k), _small_groups(list(node), weights, k))
+
+
+def test_multiple_choice_columns_over_a_chunk_equal_export_values_row_by_row():
+    import random
+    import numpy as np
+    from survey.datasets.pipeline import _chosen
+    from survey.questionnaires.items import MultipleChoiceItem
+    from .synthetic import real_definition
+    rng = random.Random(1)
+    items = [item for item in real_definition("parent").items.values() if isinstance(item, MultipleChoiceItem)]
+    assert items
+    for item in items:
+        codes = [c.value for c in item.choice_list.choices]
+        values = [None if rng.random() < 0.2 else rng.sample(codes + ["unknown", 999], rng.randint(0, 3))
+                  for _ in range(2000)]
+        columns = _chosen(item, values)
+        assert set(columns) == set(item.export_values(codes[:1]))
+        for name, column in columns.items():
+            expected = [item.export_values(value).get(name) for value in values]
+            assert np.array_equal(column, np.array([np.nan if v is None else v for v in expected], dtype=float),
+                                  equal_nan=True)
+        # anything but lists of codes is left to the row-by-row rule
+        assert _chosen(item, values + ["music"]) is None and _chosen(item, values + [[["nested"]]]) is None
