@@ -123,6 +123,8 @@ def plan_coded(qis: Sequence[QuasiIdentifier], coded: Mapping[str, tuple[Sequenc
     for node in itertools.product(*options):
         searched += 1
         loss = sum(w * index / (len(qi.levels) - 1) for w, qi, (index, *_rest) in zip(qi_weights, qis, node)) / sum(qi_weights)
+        if best is not None and loss > best[0][0] + 1e-6:
+            continue   # its total loss is at least its loss: it cannot beat the best one, whatever it suppresses
         small = groups.small([codes for _, _, codes, _ in node], k)   # per combination
         outliers = int(weights[small].sum())
         if outliers > limit or n - (outliers if outliers < k else 0) < k:
