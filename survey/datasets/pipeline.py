@@ -15,7 +15,6 @@ import hmac
 import inspect
 import itertools
 import json
-import math
 import operator
 import os
 import tempfile
