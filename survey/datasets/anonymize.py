@@ -119,10 +119,13 @@ def plan_coded(qis: Sequence[QuasiIdentifier], coded: Mapping[str, tuple[Sequenc
     priority = sorted(range(len(qis)), key=lambda i: (-qi_weights[i], i))
     best = None
     searched = 0
+    groups = _LatticeGroups(weights_f)
     for node in itertools.product(*options):
         searched += 1
         loss = sum(w * index / (len(qi.levels) - 1) for w, qi, (index, *_rest) in zip(qi_weights, qis, node)) / sum(qi_weights)
-        small = _small_groups([codes for _, _, codes, _ in node], weights_f, k)   # per combination
+        if best is not None and loss > best[0][0] + 1e-6:
+            continue   # its total loss is at least its loss: it cannot beat the best one, whatever it suppresses
+        small = groups.small([codes for _, _, codes, _ in node], k)   # per combination
         outliers = int(weights[small].sum())
         if outliers > limit or n - (outliers if outliers < k else 0) < k:
             continue
@@ -175,6 +178,43 @@ def _small_groups(codes: list[np.ndarray], weights: np.ndarray, k: int) -> np.nd
         key = key.reshape(-1)
     sizes = np.bincount(key, weights=weights)
     return sizes[key] < k
+
+
+class _LatticeGroups:
+    """`_small_groups` for the nodes of the lattice in the order itertools.product gives them: the
+    groups of each leading run of QIs are kept, numbered densely, and reused by the next nodes that
+    share it (the last QI changes at every node, the first one rarely), so a node costs about one
+    column's work, not one per QI. The groups, and so the result, are the same as `_small_groups`'."""
+
+    def __init__(self, weights: np.ndarray):
+        self.weights = weights
+        self.n = len(weights)
+        self.columns: list[np.ndarray] = []
+        self.keys: list[tuple[np.ndarray, int]] = []   # per leading run of QIs: (group per combination, groups)
+        self.radix: dict[int, int] = {}
+
+    def small(self, columns: list[np.ndarray], k: int) -> np.ndarray:
+        if self.n == 0:
+            return np.zeros(0, dtype=bool)
+        same = 0
+        while same < min(len(columns), len(self.columns)) and columns[same] is self.columns[same]:
+            same += 1
+        del self.keys[same:]
+        for depth in range(same, len(columns)):
+            column = columns[depth]
+            radix = self.radix.get(id(column))
+            if radix is None:
+                radix = self.radix[id(column)] = int(column.max()) + 1
+            key, space = self.keys[-1] if self.keys else (np.zeros(self.n, dtype=np.int64), 1)
+            key, space = key * radix + column, space * radix
+            if space > 4 * self.n:   # renumber densely, so the next QI's key cannot overflow either
+                uniques, key = np.unique(key, return_inverse=True)
+                key, space = key.reshape(-1), len(uniques)
+            self.keys.append((key, space))
+        self.columns = list(columns)
+        key, space = self.keys[-1] if self.keys else (np.zeros(self.n, dtype=np.int64), 1)
+        sizes = np.bincount(key, weights=self.weights, minlength=space)
+        return sizes[key] < k
 
 
 def _distinct_rows(row_codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -15,8 +15,8 @@ from .layout import ExportError
 from .runs import FORMATS, ExportRequest, approved_link_key, run_export
 from .source import SelectionError
 
-STAGES = {"reading": "reading responses", "anonymizing": "anonymizing", "building": "building rows",
-          "writing": "writing"}
+STAGES = {"reading": "reading responses", "anonymizing": "anonymizing", "checking": "checking the selection",
+          "building": "counting groups", "writing": "writing"}
 
 
 class ProgressBars:

@@ -95,26 +95,82 @@ def csv_rows(frame: pd.DataFrame, columns: list[Column], dialect: str = "csv", *
         return ""
     options = CSV_DIALECTS[dialect]
     sep, end = options["sep"], options["lineterminator"]
-    # Python's csv module (QUOTE_MINIMAL) quotes a field holding the separator, a quote or a character
-    # of the line terminator
-    special = "[" + "".join(dict.fromkeys(sep + '"' + end)).replace("\r", "\\r").replace("\n", "\\n") + "]"
+    special = _special(dialect)
     parts = []
     for column in columns:
         series = frame[column.name]
         if column.storage == "string" or series.dtype == object:
-            text = _arrow_text(series)
-            if neutralize:
-                text = _safe_arrow_text(text)
-            quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
-            parts.append(pc.if_else(pc.match_substring_regex(text, special), quoted, text))
+            parts.append(_text_cells(_arrow_text(series), neutralize, special))
         elif pd.api.types.is_integer_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
             parts.append(pa.array(series.astype("Int64")).cast(pa.string()))
         else:
             parts.append(_float_text(series.to_numpy(dtype=np.float64, na_value=np.nan), options["decimal"]))
+    return _joined_lines(parts, sep, end).as_py() + end
+
+
+def _special(dialect: str) -> str:
+    """The characters that make Python's csv module (QUOTE_MINIMAL) quote a field: the separator, a
+    quote, a character of the line terminator."""
+    options = CSV_DIALECTS[dialect]
+    chars = dict.fromkeys(options["sep"] + '"' + options["lineterminator"])
+    return "[" + "".join(chars).replace("\r", "\\r").replace("\n", "\\n") + "]"
+
+
+def _text_cells(text: pa.Array, neutralize: bool, special: str) -> pa.Array:
+    """Text as CSV cells: each distinct text formatted once (most text columns hold a few values)."""
+    encoded = pc.dictionary_encode(text)
+    if len(encoded.dictionary) * 2 < len(text):
+        return _distinct_text_cells(encoded.dictionary, neutralize, special).take(encoded.indices)
+    return _distinct_text_cells(text, neutralize, special)
+
+
+def _distinct_text_cells(text: pa.Array, neutralize: bool, special: str) -> pa.Array:
+    if neutralize:
+        text = _safe_arrow_text(text)
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.if_else(pc.match_substring_regex(text, special), quoted, text)
+
+
+def _joined_lines(parts: list[pa.Array], sep: str, end: str) -> pa.Scalar:
+    """The cells joined into lines and the lines into one string, by Arrow (no Python string per line)."""
     lines = pc.binary_join_element_wise(*parts, sep, null_handling="replace", null_replacement="")
-    # one string for the block, joined by Arrow too (no Python string per line)
     block = pa.ListArray.from_arrays(pa.array([0, len(lines)], type=pa.int32()), lines)
-    return pc.binary_join(block, end)[0].as_py() + end
+    return pc.binary_join(block, end)[0]
+
+
+def write_csv_blocks(blocks: Iterable[Mapping[str, np.ndarray]], columns: list[Column], whole: Mapping[str, bool],
+                     path: Path, dialect: str = "csv") -> None:
+    """`write_csv_frames` straight from the export's blocks of arrays (float64 numbers, object text):
+    the same bytes as the typed frames written by `write_csv_frames` (tests/datasets/test_one_reading.py),
+    without building them. `whole`: numeric columns written as whole numbers (Int64 in a frame)."""
+    options = CSV_DIALECTS[dialect]
+    sep, end, decimal = options["sep"], options["lineterminator"], options["decimal"]
+    special = _special(dialect)
+    end_bytes = end.encode()
+    with open(path, "wb") as stream:
+        stream.write((sep.join(c.name for c in columns) + end).encode(options["encoding"]))
+        for block in blocks:
+            size = len(next(iter(block.values()))) if block else 0
+            for start in range(0, size, CSV_BLOCK):
+                parts: list = []
+                wholes = []   # the whole-number columns, formatted together (one Arrow call, not one per column)
+                for column in columns:
+                    values = block[column.name][start:start + CSV_BLOCK]
+                    if column.storage == "string" or values.dtype == object:
+                        parts.append(_text_cells(_arrow_text(pd.Series(values, dtype=object)), True, special))
+                    elif whole.get(column.name):
+                        parts.append(len(wholes))
+                        wholes.append(values)
+                    else:
+                        parts.append(_float_text(values, decimal))
+                if wholes:
+                    size_ = len(wholes[0])
+                    stacked = np.concatenate(wholes)
+                    missing = np.isnan(stacked)
+                    text = pa.array(np.where(missing, 0, stacked).astype(np.int64), mask=missing).cast(pa.string())
+                    parts = [text.slice(part * size_, size_) if isinstance(part, int) else part for part in parts]
+                stream.write(_joined_lines(parts, sep, end).as_buffer())
+                stream.write(end_bytes)
 
 
 def _safe_arrow_text(text: pa.Array) -> pa.Array:
@@ -135,14 +191,18 @@ def _arrow_text(series: pd.Series) -> pa.Array:
 
 def _float_text(values: np.ndarray, decimal: str) -> pa.Array:
     """Floats as Python's repr writes them (4.0, 2.6666666666666665, 1e-05), missing as null."""
+    values = np.asarray(values, dtype=np.float64)
     text = pa.array(values, from_pandas=True).cast(pa.string())
-    # Arrow writes 4.0 as "4"
-    text = pc.if_else(pc.match_substring_regex(text, r"^-?\d+$"), pc.binary_join_element_wise(text, ".0", ""), text)
-    # and switches to an exponent at other sizes than repr: those few values are written by repr itself
     with np.errstate(invalid="ignore"):
         size = np.abs(values)
-        odd = ((size < 1e-4) & (size > 0)) | (size >= 1e16)
-    odd = np.flatnonzero(odd | pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(zero_copy_only=False))
+        # Arrow switches to an exponent at other sizes than repr (repr: below 1e-4 and from 1e16; Arrow:
+        # from about 1e10 when that is shorter): those values are written by repr itself, with a margin
+        odd = ((size < 1e-3) & (size > 0)) | (size >= 1e9)
+        # and Arrow writes 4.0 as "4"
+        whole = (values == np.trunc(values)) & (size < 1e9)
+    if whole.any():
+        text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(text, ".0", ""), text)
+    odd = np.flatnonzero(odd & np.isfinite(values))
     if len(odd):
         texts = text.to_pylist()
         for i in odd.tolist():
@@ -165,11 +225,21 @@ def write_excel_csv(dataset: Dataset, path: Path) -> None:
 # -- SPSS and Stata ------------------------------------------------------------------------------------
 def _statistical(dataset: Dataset, lang: str):
     """The frame with labelled string codes recoded to 1..n, and the labels per column."""
+    data, value_labels, missing = _statistical_columns({c.name: dataset.frame[c.name] for c in dataset.columns},
+                                                       dataset.columns, lang)
+    return pd.DataFrame(data, index=dataset.frame.index), value_labels, missing
+
+
+def _statistical_columns(columns_data: Mapping[str, pd.Series | np.ndarray], columns: list[Column], lang: str):
+    """`_statistical` over columns given as series or arrays: float64 series for numbers and labelled
+    codes, object series (None for missing) for text; the labels and missing codes per column."""
     data: dict[str, pd.Series] = {}
     value_labels: dict[str, dict] = {}
     missing: dict[str, list] = {}
-    for column in dataset.columns:
-        series = dataset.frame[column.name]
+    for column in columns:
+        series = columns_data[column.name]
+        if not isinstance(series, pd.Series):
+            series = pd.Series(series, dtype=object if column.storage == "string" else None)
         if column.storage == "string" and column.value_labels:
             codes = {code: float(i) for i, code in enumerate(column.value_labels, 1)}
             data[column.name] = series.map(codes).astype("float64")
@@ -183,17 +253,101 @@ def _statistical(dataset: Dataset, lang: str):
                 value_labels[column.name] = {float(code): label_in(text, lang) for code, text in column.value_labels.items()
                                              if isinstance(code, (int, float))}
             missing[column.name] = [float(c) for c in column.missing_codes if isinstance(c, (int, float))]
-    return pd.DataFrame(data, index=dataset.frame.index), value_labels, {k: v for k, v in missing.items() if v}
+    return data, value_labels, {k: v for k, v in missing.items() if v}
 
 
 def write_sav(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
     import pyreadstat   # here, not on top: a CSV export need not load it (a tenth of a second)
     frame, value_labels, missing = _statistical(dataset, label_language)
-    pyreadstat.write_sav(
-        frame, str(path), file_label=_file_label(dataset),
-        column_labels={c.name: c.text(label_language)[:SPSS_LABEL_MAX] for c in dataset.columns},
-        variable_value_labels=value_labels, missing_ranges=missing,
-        variable_measure={c.name: c.measure for c in dataset.columns})
+    pyreadstat.write_sav(frame, str(path), **_sav_dictionary(dataset.columns, _file_label(dataset), label_language,
+                                                              value_labels, missing))
+
+
+def _sav_dictionary(columns: list[Column], file_label: str, lang: str, value_labels: dict, missing: dict) -> dict:
+    return dict(file_label=file_label, column_labels={c.name: c.text(lang)[:SPSS_LABEL_MAX] for c in columns},
+                variable_value_labels=value_labels, missing_ranges=missing,
+                variable_measure={c.name: c.measure for c in columns})
+
+
+SAV_CASES_AT = 80          # the int32 case count in an SPSS system file's header ($FL2 record)
+SAV_SLOTS_AT = 68          # the int32 number of 8-byte slots a case takes
+SAV_SYSMIS = -np.finfo(np.float64).max
+SAV_SHORT_STRING = 255     # longer strings are split into segments in the dictionary: written whole instead
+
+
+def write_sav_blocks(blocks: Iterable[Mapping[str, np.ndarray]], columns: list[Column], file_label: str,
+                     text_bytes: Mapping[str, int], path: Path, label_language: str = "sv") -> bool:
+    """An SPSS .sav file written a block of rows at a time, so memory does not grow with the rows.
+    pyreadstat writes only whole frames, so it writes the dictionary (labels, value labels, missing
+    values, measures, string widths) from one row of the final types and widths, uncompressed; that
+    row is cut off, the data are appended block by block in the uncompressed layout (per case, 8 bytes
+    per slot: float64 little-endian with SYSMIS for missing, text space-padded to the width rounded up
+    to 8), and the case counts are set (the header's, and the 64-bit one of extension record 7.16). Read back, it equals `write_sav` on the whole frame
+    (tests/datasets/test_sav_blocks.py). `text_bytes`: each text column's longest value in UTF-8 bytes.
+    Returns False, writing nothing, when a text is longer than SPSS's short strings: `write_sav` then."""
+    import pyreadstat
+    data0, value_labels, missing = _statistical_columns(
+        {c.name: np.zeros(0, dtype=object if c.storage == "string" else np.float64) for c in columns}, columns,
+        label_language)
+    texts = [name for name, series in data0.items() if series.dtype == object]
+    widths = {name: max(1, int(text_bytes.get(name, 0))) for name in texts}
+    if any(width > SAV_SHORT_STRING for width in widths.values()):
+        return False
+    header = pd.DataFrame({name: pd.Series(["x" * widths[name]] if name in widths else [np.nan],
+                                           dtype=object if name in widths else "float64") for name in data0})
+    pyreadstat.write_sav(header, str(path), **_sav_dictionary(columns, file_label, label_language, value_labels, missing))
+    layout = [(name, f"S{8 * -(-widths[name] // 8)}" if name in widths else "<f8") for name in data0]
+    record = np.dtype([(f"c{i}", kind) for i, (_, kind) in enumerate(layout)])
+    with open(path, "r+b") as f:
+        f.seek(SAV_SLOTS_AT)
+        slots = int(np.frombuffer(f.read(4), "<i4")[0])
+        size = f.seek(0, 2)
+        if slots * 8 != record.itemsize:
+            raise RuntimeError(f"pyreadstat laid out {slots} slots a case, {record.itemsize // 8} expected")
+        start = size - record.itemsize                    # the one case written with the dictionary
+        f.seek(start - 8)
+        if tuple(np.frombuffer(f.read(8), "<i4")) != (999, 0):   # the dictionary's end record
+            raise RuntimeError("the .sav dictionary does not end where expected (compressed?)")
+        f.seek(0)
+        # the 64-bit case count too: extension record 7, subtype 16 (8-byte fields, 2 of them: 1, cases)
+        marker = np.array([7, 16, 8, 2], dtype="<i4").tobytes() + np.array([1], dtype="<i8").tobytes()
+        found = f.read(start).find(marker)
+        cases_64 = found + len(marker) if found >= 0 else None
+        f.truncate(start)
+        f.seek(start)
+        text_spans = [(record.fields[f"c{i}"][1], record.fields[f"c{i}"][1] + record.fields[f"c{i}"][0].itemsize)
+                      for i, (name, _) in enumerate(layout) if name in widths]
+        cases = 0
+        for block in blocks:
+            data, _, _ = _statistical_columns(block, columns, label_language)
+            n = len(next(iter(data.values()))) if data else 0
+            if n == 0:
+                continue
+            rows = np.empty(n, dtype=record)
+            for i, (name, kind) in enumerate(layout):
+                values = data[name]
+                if name in widths:
+                    # each distinct text encoded once (most text columns hold a few values)
+                    found, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+                    encoded = [str(v).encode() for v in distinct] + [b""]   # the last: missing
+                    if max(map(len, encoded)) > widths[name]:
+                        raise ValueError(f"a value of {name} is longer than the {widths[name]} bytes counted")
+                    rows[f"c{i}"] = np.array(encoded, dtype=kind)[found]   # -1 (missing) takes the last
+                else:
+                    numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+                    rows[f"c{i}"] = np.where(np.isnan(numbers), SAV_SYSMIS, numbers)
+            raw = rows.view(np.uint8).reshape(n, record.itemsize)
+            for low, high in text_spans:   # numpy pads bytes with NUL, SPSS with spaces
+                part = raw[:, low:high]
+                part[part == 0] = 32
+            f.write(rows.tobytes())
+            cases += n
+        f.seek(SAV_CASES_AT)
+        f.write(np.array([cases if cases < 2 ** 31 else -1], dtype="<i4").tobytes())
+        if cases_64 is not None:
+            f.seek(cases_64)
+            f.write(np.array([cases], dtype="<i8").tobytes())
+    return True
 
 
 def write_dta(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
@@ -214,8 +368,12 @@ def write_dta(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
 
 
 def _file_label(dataset: Dataset) -> str:
-    kind = "PSEUDONYMIZED" if dataset.report.pseudonymized else f"anonymized, k={dataset.report.k_reached}"
-    return f"{dataset.questionnaire} ({kind})"
+    return file_label(dataset.questionnaire, dataset.report)
+
+
+def file_label(questionnaire: str, report) -> str:
+    kind = "PSEUDONYMIZED" if report.pseudonymized else f"anonymized, k={report.k_reached}"
+    return f"{questionnaire} ({kind})"
 
 
 # -- Parquet --------------------------------------------------------------------------------------------

@@ -240,12 +240,12 @@ class Age(ItemQuasiIdentifier):
             return [c if c.role == "quasi_identifier" else _as_qi(c) for c in self.exact_columns]
         source = "year of birth" if self.from_birth_year else "age"
         if level == "band":
-            labels = {i: _band_label(*AGE_BANDS[i - 1]) for i in sorted(keys) if i is not None}
+            labels = {i: _band_label(*AGE_BANDS[i - 1]) for i in sorted(k for k in keys if k is not None)}
             return [self._generated("band", {"en": f"Age band in the survey year (from {source})",
                                              "sv": "Åldersgrupp under enkätåret"}, "ordinal", "numeric",
                                     labels, "generalized quasi-identifier")]
         if level == "group":
-            labels = {i: AGE_GROUPS[i - 1][2] for i in sorted(keys) if i is not None}
+            labels = {i: AGE_GROUPS[i - 1][2] for i in sorted(k for k in keys if k is not None)}
             return [self._generated("group", {"en": f"Child, youth or adult (from {source})",
                                               "sv": "Barn, ungdom eller vuxen"}, "ordinal", "numeric",
                                     labels, "generalized quasi-identifier")]

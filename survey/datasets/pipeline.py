@@ -1,9 +1,11 @@
 """From response records to an anonymized, documented dataset: the whole export without Flask.
 
-The caller hands over a callable yielding chunks of ResponseRecord (read twice: once for the
-quasi-identifiers, once to build the rows) and the questionnaire's definitions by version number.
-Raw background answers and raw free text are never held for all rows at once: the first pass
-keeps only the quasi-identifier values, the second writes rows already generalized and scrubbed.
+The caller hands over a callable yielding chunks of ResponseRecord (read once to build the rows, and
+a second time without answers, as a check, unless each reading is one snapshot) and the
+questionnaire's definitions by version number. Raw background answers and raw free text are never
+held for all rows at once: rows wait on disk with free text already scrubbed and quasi-identifiers
+as bare numbers into the distinct values seen (the values themselves stay in memory), and they are
+generalized or suppressed by the plan as the file is written.
 """
 from __future__ import annotations
 
@@ -13,9 +15,8 @@ import hmac
 import inspect
 import itertools
 import json
-import math
+import operator
 import os
-import pickle
 import tempfile
 import unicodedata
 from collections import Counter
@@ -26,6 +27,9 @@ from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc  # noqa: F401  (pa.ipc)
 
 from survey.questionnaires.definition import Definition
 from survey.questionnaires.items import ChoiceItem, Item, MultipleChoiceItem
@@ -35,6 +39,7 @@ from survey.questionnaires.variables import column_name
 from . import anonymize
 from .anonymize import MIN_K, ExportRefused
 from .columns import Column
+from .hierarchies import ItemQuasiIdentifier
 from .layout import ExportError, Layout, build_layout, scale_column_names
 from .records import Chunks
 from .redact import redact
@@ -135,24 +140,54 @@ def bulk_work():
 
 def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], options: ExportOptions,
                    progress: Progress | None, work: Path) -> "StreamedDataset":
-    """Read, anonymize and build every row; the rows wait in `work`, shuffled into buckets, until
-    `StreamedDataset.frames()` hands them out in random order, a bucket at a time."""
+    """Read every response once, building its row as it comes; anonymize; check. The rows wait in
+    `work`, spread over random buckets, until `StreamedDataset.frames()` hands them out in random
+    order, a bucket at a time, with the anonymization applied to their quasi-identifiers then.
+
+    The reading keeps each row's quasi-identifiers as raw codes (into the distinct values seen),
+    so the plan is chosen on exactly the rows that are written, and nothing but those codes (and the
+    codes of the sensitive items, for l-diversity) is held for all rows at once. Before anything is
+    written, the groups the file will have are counted and the export is refused below k."""
     progress = progress or (lambda stage, done, total: None)
     layout = build_layout(definitions, options.activity_groups)
     qis = layout.quasi_identifiers
     if options.link and options.link.code_item not in layout.items:
         raise ExportError(f"The link code item {options.link.code_item!r} is not in the questionnaire.")
 
-    # -- pass 1: quasi-identifier values only, as codes into the distinct values seen ------------
+    builder = _ChunkBuilder(layout, _columns(layout, None, None, options), options)
+    sensitive = {var: names for var, names in layout.sensitive.items() if all(name in builder.names for name in names)}
+    hidden = ["_row", "_language", *(f"_qi{i}" for i in range(len(qis)))]
+    spill = _Spill([c.name for c in builder.columns if c.storage == "numeric"] + hidden,
+                   [c.name for c in builder.columns if c.storage == "string"], work)
+    rng = np.random.default_rng(options.seed)
+
+    # -- the one reading: rows built and spilled, QI values kept as codes ------------------------
     seen: list[dict] = [{} for _ in qis]
     codes: list[list[np.ndarray]] = [[] for _ in qis]
+    sensitive_codes: dict[str, list[np.ndarray]] = {var: [] for var in sensitive}
+    sensitive_seen: dict[str, dict] = {var: {} for var in sensitive}
+    languages: dict[str, int] = {}
+    widths = _Widths(options.k)
     n = 0
-    for chunk in _first_reading(chunks, layout):
+    for chunk in chunks():
         _check_records(chunk, layout)
+        size = len(chunk)
+        built = builder.build(chunk, n)
+        built["_row"] = np.arange(n, n + size, dtype=np.float64)
+        built["_language"] = _encode(languages, [r.language for r in chunk]).astype(np.float64)
         for position, qi in enumerate(qis):
-            codes[position].append(_encode(seen[position], qi.raws(chunk)))
-        n += len(chunk)
+            coded = _encode(seen[position], qi.raws(chunk))
+            codes[position].append(coded)
+            built[f"_qi{position}"] = coded.astype(np.float64)
+        for var, names in sensitive.items():
+            sensitive_codes[var].append(_literal_ids(sensitive_seen[var], [built[name] for name in names], size))
+        for name in spill.text:
+            widths.add(name, built[name], n)
+        # each row's bucket drawn as it comes: one double per row, so the chunk size does not change it
+        spill.add(built, (rng.random(size) * FANOUT).astype(np.int64))
+        n += size
         progress("reading", n, None)
+    spill.close()
     row_codes = [np.concatenate(parts) if parts else np.zeros(0, np.int32) for parts in codes]
     del codes
     plan = anonymize.plan_coded(qis, {qi.name: (list(seen[i]), row_codes[i]) for i, qi in enumerate(qis)},
@@ -161,45 +196,37 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
 
     # per QI: the final key of each distinct raw value (rare ones merged into "other")
     final_keys = [_final_keys(qi, list(seen[i]), plan) for i, qi in enumerate(qis)]
-    keep = ~(plan.suppressed & plan.drop_suppressed)
+    dropped = plan.suppressed & plan.drop_suppressed
+    keep = ~dropped
     kept_rows = int(keep.sum())
     present = {qi.name: {final_keys[i][c] for c in np.unique(row_codes[i][keep & ~plan.suppressed]).tolist()}
                for i, qi in enumerate(qis)}
     columns = _columns(layout, plan, present, options)
-    rng = np.random.default_rng(options.seed)
-    buckets = max(1, math.ceil(kept_rows / BUCKET_ROWS))
-    bucket_of_row = rng.integers(buckets, size=n, dtype=np.int32) if buckets > 1 else None
-    builder = _ChunkBuilder(layout, plan, qis, final_keys, columns, options)
-    spill = _Spill(columns, buckets, work)
-    counter = anonymize.ClassCounter([c.name for c in columns if c.role == "quasi_identifier"],
-                                     {var: names for var, names in layout.sensitive.items()
-                                      if all(name in builder.names for name in names)}, builder.qi_tables)
-    alphas = _Alphas(layout, builder.names)
+    qi_cells = _QiCells(qis, plan, final_keys, columns)
+    if not getattr(chunks, "snapshot", False):
+        _check_reading(chunks, layout, seen, row_codes, n, progress)
 
-    # -- pass 2: the rows, generalized and scrubbed as they are built ---------------------------
-    index = 0
-    for chunk in chunks():
-        if index + len(chunk) > n:
-            raise ExportError("The responses changed between the two readings: more came the second time.")
-        rows = slice(index, index + len(chunk))
-        for position, qi in enumerate(qis):
-            again = list(map(seen[position].get, qi.raws(chunk)))
-            if None in again or not np.array_equal(np.array(again, dtype=np.int32), row_codes[position][rows]):
-                raise ExportError("The responses changed between the two readings; export again.")
-        kept = keep[rows]
-        records = [record for record, k in zip(chunk, kept.tolist()) if k] if not kept.all() else chunk
-        if records:
-            built = builder.build(records, [c[rows][kept] for c in row_codes], plan.suppressed[rows][kept])
-            counter.add(built, builder.entries)
-            alphas.add(built, [r.language for r in records], builder.scored)
-            spill.add(built, bucket_of_row[rows][kept] if bucket_of_row is not None else None)
-        index += len(chunk)
-        progress("building", index, n)
-    if index != n:
-        raise ExportError("The responses changed between the two readings: fewer came the second time.")
-    spill.close()
+    # the groups of the file to be written, counted from the codes before anything is written
+    counter = anonymize.ClassCounter([c.name for c in columns if c.role == "quasi_identifier"], sensitive,
+                                     qi_cells.tables)
+    literal_columns = {var: [np.array([value[j] for value in sensitive_seen[var]] or [None], dtype=object)
+                             for j in range(len(names))] for var, names in sensitive.items()}
+    all_sensitive = {var: np.concatenate(parts) if parts else np.zeros(0, np.int64)
+                     for var, parts in sensitive_codes.items()}
+    for start in range(0, n, COUNT_ROWS):
+        rows = np.flatnonzero(keep[start:start + COUNT_ROWS]) + start
+        if len(rows) == 0:
+            continue
+        entries = qi_cells.entries([c[rows] for c in row_codes], plan.suppressed[rows])
+        block = {name: qi_cells.tables[name][entry] for name, entry in entries.items()}
+        for var, names in sensitive.items():
+            block.update((name, literal[all_sensitive[var][rows]]) for name, literal in zip(names, literal_columns[var]))
+        if not block:
+            block = {"_": rows}
+        counter.add(block, entries)
+    progress("building", n, n)
+    del all_sensitive
 
-    # checked again on the very rows to be written (the plan guarantees it)
     sizes = counter.sizes()
     k_reached = min(sizes) if sizes else 0
     if kept_rows < options.k or k_reached < options.k:
@@ -215,52 +242,216 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
         class_sizes=dict(sorted(Counter(sizes).items())),
         max_risk=round(1 / k_reached, 4), average_risk=round(len(sizes) / kept_rows, 4),
         l_diversity={var: counter.l_diversity(var) for var in counter.sensitive},
-        redactions=dict(sorted(builder.redactions.items())), free_text_columns=free_text_columns,
+        redactions=dict(sorted(builder.redactions_kept(dropped).items())), free_text_columns=free_text_columns,
         pseudonymized=options.link is not None, nodes_searched=plan.nodes_searched, config=options.describe())
-    return StreamedDataset(layout.questionnaire, columns, report, alphas.results(), layout, spill, rng,
-                           builder.integral, kept_rows)
+    integral = builder.integral_kept(dropped)
+    integral.update(qi_cells.integral(row_codes, plan.suppressed, keep))
+    text_bytes = widths.kept(dropped)
+    text_bytes.update(qi_cells.text_bytes(row_codes, plan.suppressed, keep))
+    return StreamedDataset(layout.questionnaire, columns, report, None, layout, spill, rng, integral, kept_rows,
+                           qi_cells, plan.suppressed, dropped, _Alphas(layout, builder.names), list(languages),
+                           text_bytes)
+
+
+class _Widths:
+    """The longest text per column in UTF-8 bytes (an SPSS string variable's width), counted as rows are
+    read. Rows left out by the plan are known only later, and they are fewer than k: so the k longest
+    values are kept with their rows, and the longest of those on a kept row is the longest kept."""
+
+    def __init__(self, k: int):
+        self.k = k
+        self.longest: dict[str, list[tuple[int, int]]] = {}   # column -> (bytes, row), at most k
+
+    def add(self, name: str, values: np.ndarray, offset: int) -> None:
+        text = pa.array(values, type=pa.string(), from_pandas=True) if len(values) else pa.array([], pa.string())
+        lengths = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
+        top = np.argsort(-lengths, kind="stable")[:self.k]
+        merged = self.longest.get(name, []) + [(int(lengths[i]), offset + int(i)) for i in top]
+        self.longest[name] = sorted(merged, key=lambda pair: -pair[0])[:self.k]
+
+    def kept(self, dropped: np.ndarray) -> dict[str, int]:
+        return {name: next((size for size, row in pairs if not dropped[row]), 0) for name, pairs in self.longest.items()}
+
+
+FANOUT = 256          # random buckets a row can land in; consecutive ones are written together (BUCKET_ROWS)
+COUNT_ROWS = 100_000  # rows whose groups are counted at once
+
+
+def _literal_ids(index: dict, arrays: list[np.ndarray], size: int) -> np.ndarray:
+    """Per row, the number of its literal value (a tuple over the sensitive item's columns, read as
+    the group counter reads them: text, or "missing") in `index`, new ones added as they come."""
+    found, literals = anonymize._literal_codes(arrays, "missing", size)
+    if not found:
+        return np.zeros(size, np.int64)
+    _, first, inverse, _ = anonymize._distinct(found, size)
+    ids = np.array([index.setdefault(tuple(literals[j][found[j][row]] for j in range(len(found))), len(index))
+                    for row in first.tolist()], dtype=np.int64)
+    return ids[inverse.reshape(-1)]
+
+
+def _check_reading(chunks: Chunks, layout: Layout, seen: list[dict], row_codes: list[np.ndarray], n: int,
+                   progress: Progress) -> None:
+    """For a source that does not say each reading is one snapshot: a second, light reading, where
+    the same responses must come again with the same quasi-identifiers. The rows and the plan both
+    come from the one full reading, so this does not guard the anonymization; it refuses an export
+    whose source changed while it was read (responses added, deleted or moved). A source that can
+    leave the answers out is asked to: then the quasi-identifiers from answers are not compared,
+    only those from the response itself (collection, date, language)."""
+    qis = layout.quasi_identifiers
+    try:
+        takes_answers = "answers" in inspect.signature(chunks).parameters
+    except (TypeError, ValueError):
+        takes_answers = False
+    compared = [position for position, qi in enumerate(qis) if not takes_answers or not isinstance(qi, ItemQuasiIdentifier)]
+    index = 0
+    for chunk in (chunks(answers=()) if takes_answers else chunks()):
+        if index + len(chunk) > n:
+            raise ExportError("The responses changed between the two readings: more came the second time.")
+        for position in compared:
+            again = list(map(seen[position].get, qis[position].raws(chunk)))
+            if None in again or not np.array_equal(np.array(again, dtype=np.int64),
+                                                   row_codes[position][index:index + len(chunk)]):
+                raise ExportError("The responses changed between the two readings; export again.")
+        index += len(chunk)
+        progress("checking", index, n)
+    if index != n:
+        raise ExportError("The responses changed between the two readings: fewer came the second time.")
+
+
+class _QiCells:
+    """The cells of the quasi-identifier columns under the plan: per column, a table with one entry
+    per distinct raw value of its QI and a last one for a suppressed row, looked up with the rows' codes."""
+
+    def __init__(self, qis, plan, final_keys: list[list], columns: list[Column]):
+        names_written = {c.name for c in columns}
+        self.storage = {c.name: c.storage for c in columns}
+        self.integer = {c.name for c in columns if c.storage == "numeric" and c.integer}
+        self.tables: dict[str, np.ndarray] = {}
+        self.qi_columns: list[list[str]] = []
+        for qi, keys in zip(qis, final_keys):
+            level = plan.levels[qi.name]
+            cells = [qi.cells(key, level) for key in keys]
+            suppressed = qi.suppressed_cells(level)
+            names = [c.name for c in qi.columns(level, set()) if c.name in names_written]
+            for name in names:
+                values = [c.get(name) for c in cells]
+                if self.storage[name] == "string":
+                    table = np.empty(len(values) + 1, dtype=object)
+                    table[:] = [None if v is None else str(v) for v in values] + [suppressed.get(name)]
+                else:
+                    table = _numbers(values + [suppressed.get(name)])
+                self.tables[name] = table
+            self.qi_columns.append(names)
+
+    def entries(self, qi_codes: list[np.ndarray], suppressed: np.ndarray) -> dict[str, np.ndarray]:
+        """Each QI column's table entry per row."""
+        out = {}
+        for names, codes in zip(self.qi_columns, qi_codes):
+            for name in names:
+                out[name] = np.where(suppressed, len(self.tables[name]) - 1, codes)
+        return out
+
+    def text_bytes(self, row_codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray) -> dict[str, int]:
+        """Per text QI column: the longest value the kept rows get, in UTF-8 bytes."""
+        out = {}
+        for names, codes in zip(self.qi_columns, row_codes):
+            for name in names:
+                if self.storage[name] != "string":
+                    continue
+                used = np.unique(np.where(suppressed, len(self.tables[name]) - 1, codes)[keep])
+                out[name] = max((len(v.encode()) for v in self.tables[name][used] if isinstance(v, str)), default=0)
+        return out
+
+    def integral(self, row_codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray) -> dict[str, bool]:
+        """Per numeric QI column: whether every value the kept rows get is a whole number."""
+        out = {}
+        for names, codes in zip(self.qi_columns, row_codes):
+            for name in names:
+                if name not in self.integer:
+                    continue
+                used = np.unique(np.where(suppressed, len(self.tables[name]) - 1, codes)[keep])
+                values = self.tables[name][used]
+                finite = values[~np.isnan(values)]
+                out[name] = bool(np.array_equal(finite, np.trunc(finite)))
+        return out
 
 
 @dataclass
 class StreamedDataset:
-    """A built dataset whose rows wait on disk: `frames()` gives them in random order, typed, with row_id."""
+    """A built dataset whose rows wait on disk: `frames()` gives them in random order, typed, with row_id.
+    Cronbach's alpha is counted on the rows as they are handed out: `reliability` is there after."""
     questionnaire: str
     columns: list[Column]
     report: AnonymizationReport
-    reliability: dict[str, ScaleReliability]
+    reliability: dict[str, ScaleReliability] | None
     layout: Layout
     spill: "_Spill"
     rng: np.random.Generator
     integral: dict[str, bool]            # numeric column -> every value a whole number
     rows: int
+    qi_cells: _QiCells
+    suppressed: np.ndarray               # per row read: its QI values suppressed
+    dropped: np.ndarray                  # per row read: left out of the file
+    alphas: "_Alphas"
+    language_names: list[str]
+    text_bytes: dict[str, int]           # text column -> the longest value of the rows kept, in UTF-8 bytes
 
     @property
     def languages(self) -> list[str]:
         return self.layout.languages
 
-    def frames(self):
-        """One frame per bucket, rows shuffled within it: every row lands in a random bucket and every
-        bucket is shuffled, so the file order is a uniformly random permutation; row_id counts 1..n."""
+    def blocks(self):
+        """One dict of columns per bucket, rows shuffled within it: every row lands in a random bucket
+        and every bucket is shuffled, so the file order is a uniformly random permutation; row_id
+        counts 1..n. Numbers are float64 arrays, text object arrays (None for missing)."""
+        qis = len(self.qi_cells.qi_columns)
+        language_names = np.array(self.language_names or [None], dtype=object)
         offset = 0
-        for bucket in range(self.spill.buckets):
-            data = self.spill.read(bucket)
-            size = len(next(iter(data.values()))) if data else 0
+        for data in self.spill.groups(BUCKET_ROWS):
+            rows = data["_row"].astype(np.int64)
+            kept = ~self.dropped[rows]
+            if not kept.all():
+                rows = rows[kept]
+                data = {name: values[kept] for name, values in data.items()}
+            size = len(rows)
             if size == 0:
                 continue
+            suppressed = self.suppressed[rows]
+            entries = self.qi_cells.entries([data[f"_qi{i}"].astype(np.int64) for i in range(qis)], suppressed)
+            for name, entry in entries.items():
+                data[name] = self.qi_cells.tables[name][entry]
+            self.alphas.add(data, language_names[data["_language"].astype(np.int64)], {})
             order = self.rng.permutation(size)
-            frame = {}
+            out = {}
             for column in self.columns:
                 if column.name == "row_id":
-                    frame["row_id"] = pd.array(np.arange(offset + 1, offset + size + 1), dtype="Int64")
-                    continue
-                values = data[column.name][order]
-                if column.storage == "string":
+                    out["row_id"] = np.arange(offset + 1, offset + size + 1, dtype=np.float64)
+                else:
+                    out[column.name] = data[column.name][order]
+            offset += size
+            yield out
+        self.reliability = self.alphas.results()
+
+    def whole(self) -> dict[str, bool]:
+        """Per numeric column: written as whole numbers (Int64 in a frame)."""
+        return {c.name: c.name == "row_id" or (c.integer and self.integral.get(c.name, True))
+                for c in self.columns if c.storage == "numeric"}
+
+    def frames(self):
+        """`blocks()` as typed frames: Int64 for whole numbers, float64 for the others, object for text."""
+        whole = self.whole()
+        for data in self.blocks():
+            frame = {}
+            for column in self.columns:
+                values = data[column.name]
+                if column.name == "row_id":
+                    frame["row_id"] = pd.array(values.astype(np.int64), dtype="Int64")
+                elif column.storage == "string":
                     frame[column.name] = pd.Series(values, dtype=object)
-                elif column.integer and self.integral.get(column.name, True):
+                elif whole[column.name]:
                     frame[column.name] = pd.array(values, dtype="Int64")
                 else:
                     frame[column.name] = pd.Series(values, dtype="float64")
-            offset += size
             yield pd.DataFrame(frame)
 
     def dataset(self) -> Dataset:
@@ -273,12 +464,13 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
            format: str = "zip", *, languages: Mapping | None = None, progress: Progress | None = None) -> ExportResult:
     """Build the dataset and write it. `out` is a directory (a file name is chosen) or a file path.
 
-    CSV, Excel CSV and Parquet are written a bucket of rows at a time (memory does not grow with the
-    rows); SPSS, Stata and the ZIP bundle are written from one frame of typed columns, as pyreadstat
-    writes a whole frame. `languages` (code -> survey.i18n.languages.Language) gives the codebook each
+    CSV, Excel CSV, Parquet and SPSS are written a bucket of rows at a time (memory does not grow with
+    the rows; SPSS falls back to the whole frame for text longer than 255 bytes); Stata and the ZIP
+    bundle are written from one frame of typed columns, as pyreadstat writes a whole frame. `languages` (code -> survey.i18n.languages.Language) gives the codebook each
     wording's direction; without it the HTML codebook lets the browser decide (dir="auto").
     """
-    from .formats import EXTENSIONS, STREAMED, write, write_frames   # formats imports pipeline's types
+    # formats imports pipeline's types
+    from .formats import EXTENSIONS, STREAMED, file_label, write, write_csv_blocks, write_frames, write_sav_blocks
 
     if format not in EXTENSIONS:
         raise ValueError(f"unknown format {format!r}; known: {', '.join(EXTENSIONS)}")
@@ -293,8 +485,14 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
         if progress:
             progress("writing", 0, 1)
         partial = Path(work) / ("partial" + EXTENSIONS[format])
-        if format in STREAMED:
+        if format in ("csv", "excel_csv"):
+            write_csv_blocks(built.blocks(), built.columns, built.whole(), partial, format)
+        elif format in STREAMED:
             write_frames(built.frames(), built.columns, built.report, format, partial)
+        elif format == "sav" and write_sav_blocks(built.blocks(), built.columns,
+                                                  file_label(built.questionnaire, built.report), built.text_bytes,
+                                                  partial, options.label_language):
+            pass
         else:
             write(built.dataset(), format, partial, bundle_formats=options.bundle_formats, languages=languages,
                   label_language=options.label_language)
@@ -305,7 +503,7 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-BUCKET_ROWS = 10_000     # rows shuffled in memory at once when the file is written (and held before a spill)
+BUCKET_ROWS = 10_000     # rows shuffled in memory at once when the file is written
 
 
 def _check_records(chunk, layout: Layout) -> None:
@@ -314,15 +512,6 @@ def _check_records(chunk, layout: Layout) -> None:
             raise ExportError(f"A response to {questionnaire!r} came with the export of {layout.questionnaire!r}.")
         if version not in layout.definitions:
             raise ExportError(f"Responses to version {version} came, but its definition was not given.")
-
-
-def _first_reading(chunks: Chunks, layout: Layout):
-    """The first reading needs only the QI answers: a source that can leave the others out is asked to."""
-    try:
-        takes_answers = "answers" in inspect.signature(chunks).parameters
-    except (TypeError, ValueError):
-        takes_answers = False
-    return chunks(answers=sorted(layout.qi_items)) if takes_answers else chunks()
 
 
 def _encode(index: dict, raws: list) -> np.ndarray:
@@ -342,11 +531,12 @@ def _final_keys(qi, uniques: list, plan) -> list:
     return [other if key in rare else key for key in (qi.key(raw, level) for raw in uniques)]
 
 
-def _columns(layout: Layout, plan, present: Mapping[str, set], options: ExportOptions) -> list[Column]:
+def _columns(layout: Layout, plan, present: Mapping[str, set] | None, options: ExportOptions) -> list[Column]:
     by_name = {qi.name: qi for qi in layout.quasi_identifiers}
 
     def qi_columns(name: str) -> list[Column]:
-        return by_name[name].columns(plan.levels[name], present[name])
+        # without a plan (while reading): the other columns only, the QI ones come with the plan
+        return by_name[name].columns(plan.levels[name], present[name]) if plan is not None else []
 
     columns = [Column("row_id", {"en": "Row number in random order (not a respondent id)",
                                  "sv": "Radnummer i slumpad ordning (inte ett id för svaranden)"},
@@ -413,32 +603,16 @@ class _ChunkBuilder:
     """Turns a chunk of records into typed columns (float64 for numbers, objects for text), an item
     or a scale at a time over the whole chunk, never a row at a time through the item types."""
 
-    def __init__(self, layout: Layout, plan, qis, final_keys: list[list], columns: list[Column], options: ExportOptions):
-        self.layout, self.plan, self.qis, self.options = layout, plan, qis, options
+    def __init__(self, layout: Layout, columns: list[Column], options: ExportOptions):
+        self.layout, self.options = layout, options
         self.columns = [c for c in columns if c.name != "row_id"]
         self.names = {c.name for c in self.columns}
         self.storage = {c.name: c.storage for c in self.columns}
-        self.integral = {c.name: True for c in self.columns if c.storage == "numeric" and c.integer}
+        # per whole-number column: rows (by number in the reading) holding a value that is not whole,
+        # at most k of them (fewer than k rows are ever left out, so k of them decide it)
+        self.not_whole: dict[str, list[int]] = {c.name: [] for c in self.columns if c.storage == "numeric" and c.integer}
         self.redactions: Counter = Counter()
-        # per QI: per distinct raw code, the cells of its final key; and the cells of a suppressed row
-        # per QI column: a table of its cells, one per distinct raw value of the QI and a last one for
-        # a suppressed row; a chunk's column is the table looked up with the rows' codes
-        self.qi_tables: dict[str, np.ndarray] = {}
-        self.qi_columns: list[list[str]] = []
-        for qi, keys in zip(qis, final_keys):
-            level = plan.levels[qi.name]
-            cells = [qi.cells(key, level) for key in keys]
-            suppressed = qi.suppressed_cells(level)
-            names = [c.name for c in qi.columns(level, set()) if c.name in self.names]
-            for name in names:
-                values = [c.get(name) for c in cells]
-                if self.storage[name] == "string":
-                    table = np.empty(len(values) + 1, dtype=object)
-                    table[:] = [None if v is None else str(v) for v in values] + [suppressed.get(name)]
-                else:
-                    table = _numbers(values + [suppressed.get(name)])
-                self.qi_tables[name] = table
-            self.qi_columns.append(names)
+        self.redacted_rows: list[tuple[int, Counter]] = []   # (row, counts) for every row with a redaction
         skip = set(layout.qi_items) | ({options.link.code_item} if options.link else set())
         self.items = {version: [(var, item, self._kind(item), any(v.free_text for v in layout.variables_of.get(var, ())))
                                 for var, item in definition.items.items()
@@ -471,16 +645,12 @@ class _ChunkBuilder:
             return "options"
         return "cells"
 
-    def build(self, records, qi_codes: list[np.ndarray], suppressed: np.ndarray) -> dict[str, np.ndarray]:
+    def build(self, records, offset: int) -> dict[str, np.ndarray]:
+        """The columns of every row of the chunk but the quasi-identifiers' (which wait for the plan);
+        `offset`: the number of the chunk's first row in the reading."""
         size = len(records)
         out: dict[str, np.ndarray] = {}
-        self.entries = {}   # each QI column's table entry per row, for the group counter
-        for names, codes in zip(self.qi_columns, qi_codes):
-            for name in names:
-                table = self.qi_tables[name]
-                entries = np.where(suppressed, len(table) - 1, codes)
-                out[name] = table[entries]
-                self.entries[name] = entries
+        self.offset = offset
         out["wave"] = _texts([r.wave for r in records])
         out["questionnaire_version"] = _numbers([r.version for r in records])
         out["channel"] = _texts([r.channel for r in records])
@@ -495,6 +665,7 @@ class _ChunkBuilder:
         for version, rows, group_answers in groups:
             if group_answers is None:
                 group_answers = [answers[i] for i in rows]
+            self.group_rows = rows   # the chunk's rows of this version (None: all)
             cells, raw = self._items(version, group_answers)
             cells.update(self._scales(version, raw, group_answers, whole=rows is None))
             for name, values in cells.items():
@@ -514,12 +685,25 @@ class _ChunkBuilder:
             name = column.name
             if name not in out:
                 out[name] = np.full(size, np.nan) if column.storage == "numeric" else np.full(size, None, dtype=object)
-            elif self.integral.get(name):
+            elif name in self.not_whole and len(self.not_whole[name]) < self.options.k:
                 values = out[name]
-                finite = values[~np.isnan(values)]
-                if not np.array_equal(finite, np.trunc(finite)):   # also false for ±inf
-                    self.integral[name] = False
+                with np.errstate(invalid="ignore"):
+                    odd = np.flatnonzero(~np.isnan(values) & (values != np.trunc(values)))   # ±inf too
+                self.not_whole[name] += (odd[:self.options.k] + offset).tolist()
         return out
+
+    def integral_kept(self, dropped: np.ndarray) -> dict[str, bool]:
+        """Per whole-number column: every value of the rows kept a whole number."""
+        return {name: len(rows) < self.options.k and bool(dropped[rows].all()) if rows else True
+                for name, rows in self.not_whole.items()}
+
+    def redactions_kept(self, dropped: np.ndarray) -> Counter:
+        """The redactions in the free text of the rows kept."""
+        total = Counter(self.redactions)
+        for row, counts in self.redacted_rows:
+            if dropped[row]:
+                total.subtract(counts)
+        return +total
 
     def _items(self, version: int, answers: list) -> tuple[dict[str, list], dict[str, list]]:
         cells: dict[str, list] = {}
@@ -549,14 +733,17 @@ class _ChunkBuilder:
                 names = dict.fromkeys(name for row in rows for name in row)
                 for name in names:
                     column = []
-                    for row in rows:
+                    for number, row in enumerate(rows):
                         value = row.get(name)
                         if isinstance(value, str) and free_text:
                             if not options.free_text:
                                 value = None
                             else:
                                 value, counts = redact(value)
-                                self.redactions.update(counts)
+                                if counts:
+                                    self.redactions.update(counts)
+                                    at = number if self.group_rows is None else int(self.group_rows[number])
+                                    self.redacted_rows.append((self.offset + at, counts))
                         column.append(value)
                     cells[name] = column
         return cells, raw
@@ -581,36 +768,30 @@ class _ChunkBuilder:
 
 
 def _chosen(item, values) -> dict[str, np.ndarray] | None:
-    """A multiple-choice item's 0/1 columns (NaN when unanswered), as `export_values` gives them: each
-    row's choices as a bit mask, then one shift per option. None for anything but lists of codes."""
+    """A multiple-choice item's 0/1 columns (NaN when unanswered), as `export_values` gives them: the
+    chosen codes of all rows in one flat list, looked up once, then one comparison per option.
+    None for anything but lists of codes."""
     choices = item.choice_list.choices
-    if len(choices) > 62:
-        return None
     position: dict = {}
     for i, choice in enumerate(choices):
         position.setdefault(choice.value, i)
-    get = position.get
-    masks = []
+    if not set(map(type, values)) <= {list, type(None)}:
+        return None
+    size = len(values)
+    unanswered = np.fromiter(map(operator.is_, values, itertools.repeat(None)), dtype=bool, count=size)
+    answered = [value for value in values if value is not None]
+    lengths = np.zeros(size, dtype=np.int64)
+    lengths[~unanswered] = np.fromiter(map(len, answered), dtype=np.int64, count=len(answered))
+    flat = list(itertools.chain.from_iterable(answered))
     try:
-        for value in values:
-            if value is None:
-                masks.append(-1)
-            elif type(value) is list:
-                mask = 0
-                for code in value:
-                    bit = get(code)
-                    if bit is not None:
-                        mask |= 1 << bit
-                masks.append(mask)
-            else:
-                return None
+        found = np.fromiter(map(position.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
     except TypeError:   # an unhashable code
         return None
-    masks = np.array(masks, dtype=np.int64)
-    unanswered = masks < 0
+    row_of = np.repeat(np.arange(size), lengths)
     out = {}
     for choice in choices:
-        column = ((masks >> position[choice.value]) & 1).astype(np.float64)
+        column = np.zeros(size)
+        column[row_of[found == position[choice.value]]] = 1.0
         column[unanswered] = np.nan
         out[column_name(item.var, choice.value)] = column
     return out
@@ -715,74 +896,109 @@ class _Alphas:
 
 
 class _Spill:
-    """Built rows waiting to be written, by bucket. One bucket stays in memory; more go to files in
-    `work` (pickled blocks appended per bucket), flushed whenever the rows held reach BUCKET_ROWS."""
+    """Built rows waiting to be written, each in one of FANOUT random buckets.
 
-    def __init__(self, columns: list[Column], buckets: int, work: Path):
-        self.numeric = [c.name for c in columns if c.name != "row_id" and c.storage == "numeric"]
-        self.text = [c.name for c in columns if c.storage == "string"]
-        self.buckets = buckets
-        self.work = Path(work)
-        self.held: list[list[dict]] = [[] for _ in range(buckets)]
+    Chunks are held until SPILL_ROWS rows wait, then sorted by bucket once and written as one run
+    (an Arrow IPC file with one record batch per bucket: the numbers of a row as one fixed-size binary
+    cell, the text columns as text). Writing a run is a handful of large writes, however many buckets
+    there are: cutting every chunk into a slice per bucket and appending each to a file of its own
+    made the cost grow with rows × buckets. An export that never reaches SPILL_ROWS stays in memory.
+    `groups()` hands out consecutive buckets together, about `rows` rows at a time."""
+
+    def __init__(self, numeric: list[str], text: list[str], work: Path):
+        self.numeric, self.text, self.work = list(numeric), list(text), Path(work)
+        self.width = 8 * len(self.numeric)
+        self.held: list[tuple] = []
         self.held_rows = 0
+        self.counts = np.zeros(FANOUT, dtype=np.int64)
+        self.runs: list[Path] = []
+        self.memory = None           # (numbers, texts, starts) when no run was written
 
-    def add(self, built: dict[str, np.ndarray], bucket: np.ndarray | None) -> None:
-        block = {"numbers": np.column_stack([built[name] for name in self.numeric]) if self.numeric else None,
-                 "texts": [built[name] for name in self.text]}
-        size = len(next(iter(built.values())))
-        if bucket is None:
-            self.held[0].append(block)
-            return
-        order = np.argsort(bucket, kind="stable")
-        bounds = np.searchsorted(bucket[order], np.arange(self.buckets + 1))
-        for b in range(self.buckets):
-            rows = order[bounds[b]:bounds[b + 1]]
-            if len(rows):
-                self.held[b].append({"numbers": None if block["numbers"] is None else block["numbers"][rows],
-                                     "texts": [t[rows] for t in block["texts"]]})
-        self.held_rows += size
-        if self.held_rows >= BUCKET_ROWS:
-            self._flush()
+    def add(self, built: dict[str, np.ndarray], bucket: np.ndarray) -> None:
+        numbers = np.empty((len(bucket), len(self.numeric)), dtype=np.float64)
+        for i, name in enumerate(self.numeric):
+            numbers[:, i] = built[name]
+        self.held.append((bucket, numbers, [built[name] for name in self.text]))
+        self.counts += np.bincount(bucket, minlength=FANOUT)
+        self.held_rows += len(bucket)
+        if self.held_rows >= SPILL_ROWS:
+            self._write_run()
 
-    def _flush(self) -> None:
-        for b, blocks in enumerate(self.held):
-            if blocks:
-                with open(self.work / f"bucket-{b}.pickle", "ab") as f:
-                    pickle.dump(_joined(blocks, len(self.text)), f, protocol=pickle.HIGHEST_PROTOCOL)
-        self.held = [[] for _ in range(self.buckets)]
-        self.held_rows = 0
+    def _sorted(self):
+        bucket = np.concatenate([b for b, _, _ in self.held])
+        order = np.argsort(bucket, kind="stable")   # stable: a bucket's rows stay in reading order
+        numbers = np.concatenate([m for _, m, _ in self.held])[order]
+        texts = [np.concatenate([t[i] for _, _, t in self.held])[order] for i in range(len(self.text))]
+        starts = np.searchsorted(bucket[order], np.arange(FANOUT + 1))
+        self.held, self.held_rows = [], 0
+        return numbers, texts, starts
+
+    def _schema(self) -> pa.Schema:
+        return pa.schema([pa.field("numbers", pa.binary(self.width))]
+                         + [pa.field(f"text{i}", pa.string()) for i in range(len(self.text))])
+
+    def _write_run(self) -> None:
+        numbers, texts, starts = self._sorted()
+        cells = pa.Array.from_buffers(pa.binary(self.width), len(numbers),
+                                      [None, pa.py_buffer(np.ascontiguousarray(numbers))])
+        arrays = [cells] + [pa.array(t, type=pa.string(), from_pandas=True) for t in texts]
+        path = self.work / f"run-{len(self.runs)}.arrow"
+        schema = self._schema()
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
+            for b in range(FANOUT):   # one batch per bucket, empty ones too: batch number = bucket
+                start, end = int(starts[b]), int(starts[b + 1])
+                writer.write_batch(pa.record_batch([a.slice(start, end - start) for a in arrays], schema=schema))
+        self.runs.append(path)
 
     def close(self) -> None:
-        if self.buckets > 1:
-            self._flush()
+        if self.runs:
+            if self.held_rows:
+                self._write_run()
+        elif self.held:
+            self.memory = self._sorted()
 
-    def read(self, bucket: int) -> dict[str, np.ndarray]:
-        blocks = list(self.held[bucket])
-        path = self.work / f"bucket-{bucket}.pickle"
-        if self.buckets > 1 and path.exists():
-            with open(path, "rb") as f:
-                while True:
-                    try:
-                        blocks.append(pickle.load(f))
-                    except EOFError:
-                        break
-            path.unlink()
-        if self.buckets == 1:
-            self.held[0] = []   # handed over once
-        if not blocks:
-            return {}
-        block = _joined(blocks, len(self.text))
-        data = {name: block["numbers"][:, i] for i, name in enumerate(self.numeric)}
-        data.update(zip(self.text, block["texts"]))
-        return data
+    def groups(self, rows: int):
+        """Dicts of columns, one per group of consecutive buckets holding at least `rows` rows (or the
+        last ones). Within a group, bucket after bucket, each bucket's rows in reading order, so the
+        content does not depend on when runs were written. The groups depend on the buckets' sizes
+        only, and rows are exchangeable given those, so shuffling each group keeps the order uniform."""
+        bounds, held = [0], 0
+        for b, count in enumerate(self.counts.tolist()):
+            held += count
+            if held >= rows:
+                bounds.append(b + 1)
+                held = 0
+        if bounds[-1] != FANOUT:
+            bounds.append(FANOUT)
+        readers = [pa.ipc.open_file(pa.OSFile(str(path), "rb")) for path in self.runs]
+        try:
+            for low, high in zip(bounds, bounds[1:]):
+                if self.memory is not None:
+                    numbers, texts, starts = self.memory
+                    part = slice(int(starts[low]), int(starts[high]))
+                    numbers, texts = numbers[part], [t[part] for t in texts]
+                elif readers:
+                    table = pa.Table.from_batches([reader.get_batch(b) for b in range(low, high) for reader in readers],
+                                                  schema=self._schema())
+                    size = table.num_rows
+                    cells = table.column(0).combine_chunks() if size else None
+                    numbers = (np.frombuffer(cells.buffers()[1], dtype=np.float64, count=size * len(self.numeric),
+                                             offset=cells.offset * self.width).reshape(size, len(self.numeric))
+                               if size else np.zeros((0, len(self.numeric))))
+                    texts = [table.column(i + 1).to_numpy() if size else np.zeros(0, dtype=object)
+                             for i in range(len(self.text))]
+                else:
+                    numbers, texts = np.zeros((0, len(self.numeric))), [np.zeros(0, dtype=object) for _ in self.text]
+                data = {name: numbers[:, i] for i, name in enumerate(self.numeric)}
+                data.update(zip(self.text, texts))
+                yield data
+        finally:
+            for reader, path in zip(readers, self.runs):
+                path.unlink(missing_ok=True)
+            self.memory = None
 
 
-def _joined(blocks: list[dict], texts: int) -> dict:
-    if len(blocks) == 1:
-        return blocks[0]
-    numbers = [b["numbers"] for b in blocks]
-    return {"numbers": np.concatenate(numbers) if numbers[0] is not None else None,
-            "texts": [np.concatenate([b["texts"][i] for b in blocks]) for i in range(texts)]}
+SPILL_ROWS = 30_000   # rows held before they are sorted by bucket and written as a run
 
 
 def report_json(report: AnonymizationReport) -> str:

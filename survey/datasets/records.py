@@ -37,9 +37,11 @@ def trusted_record(collection: str, activity: str, wave: str, questionnaire: str
     return record
 
 
-# A callable that yields the same records, in the same order, every time it is called: the export
-# reads them twice (once for the quasi-identifiers, once to build the rows). It may take a keyword
-# `answers` (the answer keys the first reading needs) and then may leave the other answers out.
+# A callable that yields the same records, in the same order, every time it is called. The export
+# reads them once to build the rows; unless the callable has `snapshot = True` (each call reads one
+# consistent state, as one SELECT does), it reads them once more to check that nothing changed in
+# between. It may take a keyword `answers` (the answer keys a reading needs: none for the check) and
+# then may leave the other answers out.
 Chunks = Callable[..., Iterable[Sequence[ResponseRecord]]]
 
 
@@ -48,4 +50,5 @@ def chunked(records: Sequence[ResponseRecord], size: int = 500) -> Chunks:
     def chunks():
         for start in range(0, len(records), size):
             yield list(records[start:start + size])
+    chunks.snapshot = True   # the same records in memory every time
     return chunks
