@@ -184,7 +184,6 @@ def test_a_client_sending_slowly_spends_its_lease_over_the_whole_window(client, 
 @pytest.mark.parametrize("app", [LEASED], indirect=True)
 def test_the_end_of_a_window_is_asked_once_and_leases_in_it_end_with_it(client, app, make_collection, submit,
                                                                         monkeypatch):
-    import time
     from survey import ratelimits
     from survey.extensions import limiter
     make_collection()
