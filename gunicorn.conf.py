@@ -28,5 +28,7 @@ logger_class = gunicorn_logger_class()
 
 def on_starting(server):
     """The app refuses memory:// rate limits under several workers; it learns their number here
-    (after command-line options such as -w are applied; workers inherit the environment)."""
+    (after command-line options such as -w and --threads are applied; workers inherit the environment)."""
     os.environ["WEB_CONCURRENCY"] = str(server.cfg.workers)
+    # and each worker's database pool keeps a connection for each of its threads (survey/config.py)
+    os.environ["GUNICORN_THREADS"] = str(server.cfg.threads)

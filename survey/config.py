@@ -14,6 +14,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The public secret of earlier versions: anyone could sign a staff cookie with it, so it is refused.
 DEV_SECRET = "dev-only-secret-change-me"
@@ -42,6 +44,7 @@ def from_environment(instance_path: str) -> dict:
         # After a database restart the first request on a stale connection fails once and SQLAlchemy
         # replaces the whole pool; offline queues retry that send by themselves.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "pool_recycle": 1800},
+        "GUNICORN_THREADS": int(env.get("GUNICORN_THREADS", "1")),
         "FORMS_DIR": env.get("FORMS_DIR", str(REPO_ROOT / "forms")),
         "EXPORTS_DIR": env.get("EXPORTS_DIR", str(REPO_ROOT / "exports")),
         "DOCS_DIR": env.get("DOCS_DIR", str(REPO_ROOT / "docs")),
@@ -126,6 +129,20 @@ def settle(config: dict, instance_path: str) -> None:
         config["SECRET_KEY"] = secrets.token_urlsafe(48)
     # cookies only over HTTPS in production; the development server and the test client speak HTTP
     config["SESSION_COOKIE_SECURE"] = env == "production"
+    size_pool(config)
+
+
+def size_pool(config: dict) -> None:
+    """A kept connection for each of a gunicorn worker's threads (gunicorn.conf.py tells their
+    number): with SQLAlchemy's default pool of 5, eight busy threads opened and closed connections
+    beyond it on every burst. An in-memory SQLite database has one shared connection and no pool size."""
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        return
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
+        return
+    options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    options.setdefault("pool_size", max(5, config.get("GUNICORN_THREADS", 1)))
 
 
 def instance_secret(instance_path: str) -> str:

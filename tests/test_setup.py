@@ -63,6 +63,24 @@ def test_production_cookies_are_secure():
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_each_gunicorn_thread_has_a_kept_database_connection(tmp_path, monkeypatch):
+    import importlib.util
+    from types import SimpleNamespace
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", "gunicorn.conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")
+    conf.on_starting(SimpleNamespace(cfg=SimpleNamespace(workers=2, threads=12)))   # gunicorn --threads 12
+    app = create_app({"SURVEY_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'pool.db'}"})
+    with app.app_context():
+        assert db.engine.pool.size() == 12
+    # an in-memory SQLite database has one shared connection and takes no pool size
+    app = create_app({"SURVEY_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        assert db.session.execute(text("SELECT 1")).scalar() == 1
+
+
 def test_development_keeps_one_random_secret_readable_by_its_owner_only(tmp_path):
     import stat
     from survey.config import instance_secret
