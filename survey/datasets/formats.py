@@ -328,11 +328,11 @@ def write_sav_blocks(blocks: Iterable[Mapping[str, np.ndarray]], columns: list[C
                 values = data[name]
                 if name in widths:
                     # each distinct text encoded once (most text columns hold a few values)
-                    found, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+                    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
                     encoded = [str(v).encode() for v in distinct] + [b""]   # the last: missing
                     if max(map(len, encoded)) > widths[name]:
                         raise ValueError(f"a value of {name} is longer than the {widths[name]} bytes counted")
-                    rows[f"c{i}"] = np.array(encoded, dtype=kind)[found]   # -1 (missing) takes the last
+                    rows[f"c{i}"] = np.array(encoded, dtype=kind)[codes]   # -1 (missing) takes the last
                 else:
                     numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
                     rows[f"c{i}"] = np.where(np.isnan(numbers), SAV_SYSMIS, numbers)

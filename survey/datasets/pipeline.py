@@ -344,36 +344,27 @@ class _QiCells:
             self.qi_columns.append(names)
 
     def entries(self, qi_codes: list[np.ndarray], suppressed: np.ndarray) -> dict[str, np.ndarray]:
-        """Each QI column's table entry per row."""
-        out = {}
-        for names, codes in zip(self.qi_columns, qi_codes):
-            for name in names:
-                out[name] = np.where(suppressed, len(self.tables[name]) - 1, codes)
-        return out
+        """Each QI column's table entry per row: its raw value's, or the last (suppressed)."""
+        return {name: np.where(suppressed, len(self.tables[name]) - 1, codes)
+                for names, codes in zip(self.qi_columns, qi_codes) for name in names}
+
+    def _used(self, row_codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray,
+              wanted: Callable[[str], bool]) -> dict[str, np.ndarray]:
+        """Per wanted QI column: the values of its table that the kept rows get."""
+        return {name: self.tables[name][np.unique(np.where(suppressed, len(self.tables[name]) - 1, codes)[keep])]
+                for names, codes in zip(self.qi_columns, row_codes) for name in names if wanted(name)}
 
     def text_bytes(self, row_codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray) -> dict[str, int]:
         """Per text QI column: the longest value the kept rows get, in UTF-8 bytes."""
-        out = {}
-        for names, codes in zip(self.qi_columns, row_codes):
-            for name in names:
-                if self.storage[name] != "string":
-                    continue
-                used = np.unique(np.where(suppressed, len(self.tables[name]) - 1, codes)[keep])
-                out[name] = max((len(v.encode()) for v in self.tables[name][used] if isinstance(v, str)), default=0)
-        return out
+        used = self._used(row_codes, suppressed, keep, lambda name: self.storage[name] == "string")
+        return {name: max((len(v.encode()) for v in values if isinstance(v, str)), default=0)
+                for name, values in used.items()}
 
     def integral(self, row_codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray) -> dict[str, bool]:
         """Per numeric QI column: whether every value the kept rows get is a whole number."""
-        out = {}
-        for names, codes in zip(self.qi_columns, row_codes):
-            for name in names:
-                if name not in self.integer:
-                    continue
-                used = np.unique(np.where(suppressed, len(self.tables[name]) - 1, codes)[keep])
-                values = self.tables[name][used]
-                finite = values[~np.isnan(values)]
-                out[name] = bool(np.array_equal(finite, np.trunc(finite)))
-        return out
+        used = self._used(row_codes, suppressed, keep, self.integer.__contains__)
+        return {name: bool(np.array_equal(finite, np.trunc(finite)))
+                for name, finite in ((name, values[~np.isnan(values)]) for name, values in used.items())}
 
 
 @dataclass
@@ -489,11 +480,10 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
             write_csv_blocks(built.blocks(), built.columns, built.whole(), partial, format)
         elif format in STREAMED:
             write_frames(built.frames(), built.columns, built.report, format, partial)
-        elif format == "sav" and write_sav_blocks(built.blocks(), built.columns,
-                                                  file_label(built.questionnaire, built.report), built.text_bytes,
-                                                  partial, options.label_language):
-            pass
-        else:
+        elif not (format == "sav" and write_sav_blocks(built.blocks(), built.columns,
+                                                       file_label(built.questionnaire, built.report),
+                                                       built.text_bytes, partial, options.label_language)):
+            # Stata, the bundle, and SPSS with text over 255 bytes: from one whole frame
             write(built.dataset(), format, partial, bundle_formats=options.bundle_formats, languages=languages,
                   label_language=options.label_language)
         os.replace(partial, out)

@@ -77,6 +77,7 @@ class ResponseSource:
     def __post_init__(self):
         self.form_id = self.collections[0].version.questionnaire.form_id
         self._ids = [c.id for c in self.collections]
+        self.scan = False    # decided below, once the last id is known
         self.last_id = db.session.scalar(select(func.max(Response.id)).where(*self._where(with_last=False))) or 0
         self.scan = self._scan_in_id_order()
 
@@ -94,7 +95,7 @@ class ResponseSource:
 
     def _where(self, with_last: bool = True) -> list:
         # `+ 0`: SQLite then cannot use the collection index, and scans by id (see _scan_in_id_order)
-        collection = Response.collection_id + 0 if getattr(self, "scan", False) else Response.collection_id
+        collection = Response.collection_id + 0 if self.scan else Response.collection_id
         where = [collection.in_(self._ids)]
         if self.start:
             where.append(Response.submitted_at >= self.start)
