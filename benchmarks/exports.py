@@ -11,8 +11,11 @@ bulk with Core executemany). Then, each in a subprocess of its own so its peak m
 Time is the work inside the child (after imports and app start-up); the start-up itself is shown
 apart. Only local files are touched.
 
-    .venv/bin/python benchmarks/exports.py                     # 10k and 100k
+    .venv/bin/python benchmarks/exports.py                     # 10k and 100k, each target 3 times
     .venv/bin/python benchmarks/exports.py --sizes 1000000     # 1M: the database alone takes minutes to fill
+
+Each target runs --repeat times per size (3 by default), in turn, and the medians are compared:
+on a shared machine one run alone was seen to swing by a third.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,10 +124,12 @@ def child(target: str, url: str, out: Path) -> None:
             return
         from survey.datasets.runs import ExportRequest, run_export
         from survey.extensions import db
-        # the libraries an export writes with, loaded before the clock as pandas is for the bare copy
+        # the modules an export writes with, loaded before the clock as pandas is for the bare copy
         # (a server loads them at its first export; pyreadstat alone takes a tenth of a second)
         import pyarrow.csv  # noqa: F401
         import pyreadstat  # noqa: F401
+
+        import survey.datasets.formats  # noqa: F401
         with app.app_context():
             began = time.perf_counter()
             result = run_export(ExportRequest((SLUG,), target.split("-", 1)[1], k=5), out, actor_name="benchmark")
@@ -161,6 +167,8 @@ def measure(target: str, url: str, out: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated numbers of responses")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each target per size, taken in turn; the median is compared")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -172,18 +180,24 @@ def main() -> None:
         tmp = Path(tmp)
         startup = measure("startup", f"sqlite:///{tmp / 'empty.db'}", tmp / "startup")
         print(f"app start-up alone: {startup['max_rss_mib']:.0f} MiB max RSS, {startup['wall']:.1f} s wall")
-        print("| responses | what | seconds | × bare pandas | max RSS MiB | rows out |")
-        print("|---:|---|---:|---:|---:|---:|")
+        print(f"median of {args.repeat} runs per target, taken in turn (pandas, CSV, .sav, pandas, ...)")
+        print("| responses | what | seconds (median) | runs | × bare pandas | max RSS MiB | rows out |")
+        print("|---:|---|---:|---|---:|---:|---:|")
         for size in [int(s) for s in args.sizes.split(",")]:
             began = time.perf_counter()
             url = build_database(tmp / f"bench-{size}.db", size)
             print(f"<!-- {size} rows inserted in {time.perf_counter() - began:.0f} s -->", flush=True)
-            bare = None
+            # in turn, so a slow moment of a shared machine falls on every target alike
+            runs = {target: [] for target in TARGETS}
+            for _ in range(args.repeat):
+                for target in TARGETS:
+                    runs[target].append(measure(target, url, tmp / f"{target}-{size}"))
+            bare = statistics.median(r["seconds"] for r in runs[TARGETS[0]])
             for target in TARGETS:
-                figures = measure(target, url, tmp / f"{target}-{size}")
-                bare = bare or figures["seconds"]
-                print(f"| {size:,} | {target} | {figures['seconds']:.1f} | {figures['seconds'] / bare:.2f} | "
-                      f"{figures['max_rss_mib']:.0f} | {figures['rows']:,} |", flush=True)
+                seconds = statistics.median(r["seconds"] for r in runs[target])
+                listed = ", ".join(f"{r['seconds']:.2f}" for r in runs[target])
+                print(f"| {size:,} | {target} | {seconds:.2f} | {listed} | {seconds / bare:.2f} | "
+                      f"{max(r['max_rss_mib'] for r in runs[target]):.0f} | {runs[target][-1]['rows']:,} |", flush=True)
             (tmp / f"bench-{size}.db").unlink()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 
 from . import config as config_module
 
@@ -29,6 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
     init_extensions(app, migrations=str(config_module.REPO_ROOT / "migrations"))
 
     from . import models  # noqa: F401  (every table known before a migration or a query runs)
+    # Mappers configured now, once per process, not inside the first request or export that queries
+    # (tens of milliseconds there); a mapping mistake then stops the start instead of a request.
+    configure_mappers()
     from importlib import import_module
     for feature in FEATURES:
         import_module(f".{feature}", __name__).init_app(app)
