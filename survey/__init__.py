@@ -15,8 +15,31 @@ FEATURES = (
 )
 
 
+class SurveyFlask(Flask):
+    """Flask, with `ensure_sync`'s answer kept per function.
+
+    Flask asks it of every hook and view of every request (about a dozen times for a submission),
+    and each time inspects the function to tell a coroutine function from a plain one. The
+    functions are the same ones on every request; what it answered is kept for them."""
+
+    _SYNC_KEPT_MAX = 2048   # hooks and views are a fixed set; anything beyond is asked afresh
+
+    def ensure_sync(self, func):
+        kept = self.__dict__.setdefault("_sync_kept", {})
+        try:
+            return kept[func]
+        except KeyError:
+            pass
+        except TypeError:   # an unhashable callable
+            return super().ensure_sync(func)
+        sync = super().ensure_sync(func)
+        if len(kept) < self._SYNC_KEPT_MAX:
+            kept[func] = sync
+        return sync
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = SurveyFlask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config_module.from_environment(app.instance_path))
     if config:

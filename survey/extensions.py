@@ -1,5 +1,4 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
-import hashlib
 import hmac
 import sqlite3
 from typing import Callable
@@ -28,14 +27,30 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(render_as_batch=True)
 babel = Babel()
 csrf = CSRFProtect()
-login_manager = LoginManager()
+
+
+class _LoginManager(LoginManager):
+    """Flask-Login, without its remember-me hook's work on requests that carry no cookie.
+
+    Remember-me is never used here (`login_user(..., remember=False)`), so the hook can only have
+    something to do when the request brought a cookie (sign-out clears a remember cookie it
+    finds). Asking the session for "_remember" otherwise made every cookieless reply (a tablet's
+    submission) load the session and carry "Vary: Cookie"."""
+
+    def _update_remember_cookie(self, response):
+        if not request.cookies:
+            return response
+        return super()._update_remember_cookie(response)
+
+
+login_manager = _LoginManager()
 
 
 def hashed_client_key() -> str:
     """Rate limits count per client, but the store (Redis in production) only sees a keyed hash,
     never the address itself."""
     secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, (request.remote_addr or "-").encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(secret, (request.remote_addr or "-").encode(), "sha256").hex()[:32]
 
 
 class _Limiter(Limiter):
@@ -46,10 +61,38 @@ class _Limiter(Limiter):
 
     counted_elsewhere: Callable[[], bool] = staticmethod(lambda: False)
 
+    def init_app(self, app) -> None:
+        after = list(app.after_request_funcs.get(None, ()))
+        teardown = list(app.teardown_request_funcs.get(None, ()))
+        super().init_app(app)
+        # Its after-request hook (header injection, conditional deductions) and its teardown hook
+        # (its per-request context) have nothing to do on a request it never looked at; each found
+        # that out only after several look-ups in `g` and the request.
+        app.after_request_funcs[None] = [
+            hook if hook in after else _unless(self._skips, hook, passed_through=True)
+            for hook in app.after_request_funcs.get(None, ())]
+        app.teardown_request_funcs[None] = [
+            hook if hook in teardown else _unless(self._skips, hook, passed_through=False)
+            for hook in app.teardown_request_funcs.get(None, ())]
+
+    def _skips(self) -> bool:
+        return self.counted_elsewhere()   # looked up per call: survey/ratelimits.py sets it after init_app
+
     def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
         if in_middleware and self.counted_elsewhere():
             return
         super()._check_request_limit(callable_name, in_middleware)
+
+
+def _unless(skip: Callable[[], bool], hook: Callable, passed_through: bool) -> Callable:
+    """`hook`, except on requests where `skip()` is true: then an after-request hook hands the
+    response on untouched, and a teardown hook does nothing."""
+    def hook_unless(value):
+        if skip():
+            return value if passed_through else None
+        return hook(value)
+    hook_unless.__wrapped__ = hook
+    return hook_unless
 
 
 limiter = _Limiter(hashed_client_key)
@@ -58,6 +101,12 @@ limiter = _Limiter(hashed_client_key)
 class KeptSerializerSessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, with its signing serializer built once per secret instead
     of on every request (most requests, the API's above all, carry no session cookie at all)."""
+
+    def open_session(self, app, request):
+        # a request without any cookie (a tablet's submission) has no session to read
+        if app.secret_key and "HTTP_COOKIE" not in request.environ:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app):
         key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))

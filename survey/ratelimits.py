@@ -167,10 +167,16 @@ def submission_limit(view):
 
 def _counted_by_hit() -> bool:
     """Flask-Limiter skips the routes counted here before it sorts through its own limits for them
-    (survey/extensions.py, `_Limiter`)."""
-    if request.blueprint == "respond":
-        return True
-    return getattr(current_app.view_functions.get(request.endpoint), "counted_by_hit", False)
+    (survey/extensions.py, `_Limiter`). Asked by three of its hooks per request: answered once."""
+    environ = request.environ
+    counted = environ.get(_COUNTED)
+    if counted is None:
+        counted = environ[_COUNTED] = request.blueprint == "respond" or getattr(
+            current_app.view_functions.get(request.endpoint), "counted_by_hit", False)
+    return counted
+
+
+_COUNTED = "survey.counted_by_hit"   # the answer for this request, in its WSGI environ
 
 
 def _answer_page_limit():

@@ -1,6 +1,8 @@
 """Rate limits protect staff sign-in and the API; their store never sees a client's address."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 
 import pytest
@@ -47,6 +49,9 @@ def test_client_key_is_a_keyed_hash(app):
     with app.test_request_context(environ_base={"REMOTE_ADDR": "198.51.100.3"}):
         key = hashed_client_key()
     assert "198.51.100.3" not in key and len(key) == 32
+    # HMAC-SHA256 under the secret key: the counters in a shared store keep their names across versions
+    expected = hmac.new(app.config["SECRET_KEY"].encode(), b"198.51.100.3", hashlib.sha256).hexdigest()[:32]
+    assert key == expected
 
 
 RESPONDENT_LIMITS = {"RATELIMIT_ENABLED": True, "RESPONDENT_RATE_LIMIT": "3 per minute",

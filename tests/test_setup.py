@@ -144,3 +144,20 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
             assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
         db.engine.dispose()
+
+
+def test_ensure_sync_answers_as_flask_does_and_keeps_the_answer(app):
+    def plain():
+        return 1
+
+    assert app.ensure_sync(plain) is plain and app.ensure_sync(plain) is plain
+
+    async def coroutine():
+        return 1
+
+    # a coroutine function is never handed back as if it were plain (Flask wraps it, given its
+    # async extra, which this project does not install)
+    with pytest.raises(RuntimeError, match="async"):
+        app.ensure_sync(coroutine)
+    with pytest.raises(RuntimeError, match="async"):
+        app.ensure_sync(coroutine)
