@@ -4,7 +4,6 @@ import sqlite3
 from typing import Callable
 
 from flask import current_app, request
-from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -13,6 +12,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+
+from .sessions import KeptSerializerSessionInterface
 
 # Named constraints, so migrations can drop and alter them on SQLite and PostgreSQL alike.
 NAMING = {
@@ -96,24 +97,6 @@ def _unless(skip: Callable[[], bool], hook: Callable, passed_through: bool) -> C
 
 
 limiter = _Limiter(hashed_client_key)
-
-
-class KeptSerializerSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie session, with its signing serializer built once per secret instead
-    of on every request (most requests, the API's above all, carry no session cookie at all)."""
-
-    def open_session(self, app, request):
-        # a request without any cookie (a tablet's submission) has no session to read
-        if app.secret_key and "HTTP_COOKIE" not in request.environ:
-            return self.session_class()
-        return super().open_session(app, request)
-
-    def get_signing_serializer(self, app):
-        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        kept = getattr(self, "_kept", None)
-        if kept is None or kept[0] != key:
-            kept = self._kept = (key, super().get_signing_serializer(app))
-        return kept[1]
 
 
 def commit_if_begun() -> None:
