@@ -4,10 +4,11 @@ plan, the group count and the writing is per distinct combination of raw quasi-i
 from __future__ import annotations
 
 import tracemalloc
+from dataclasses import replace
 
 import pytest
 
-from survey.datasets import ExportOptions, chunked
+from survey.datasets import ExportError, ExportOptions, chunked, export
 from survey.datasets import pipeline
 
 from .synthetic import crowd, definition
@@ -58,3 +59,25 @@ def test_peak_memory_does_not_grow_with_rows_of_the_same_combinations(monkeypatc
     # per-row arrays (a QI code per QI, a sensitive literal per item, the plan's int64 keys and masks)
     # took over 100 bytes a row, 1.8 MB for the 18,000 rows more; allow a tenth of that for noise
     assert large - small < 18_000 * 10, (small, large)
+
+
+def test_the_check_reading_refuses_known_values_that_moved_between_rows(tmp_path):
+    # the check compares a digest of each QI's codes in reading order, not stored codes per row:
+    # two responses trading languages (both seen, as many rows) must still be a change
+    records = crowd(60)
+    first = next(i for i, r in enumerate(records) if r.language == "sv")
+    second = next(i for i, r in enumerate(records) if r.language == "ar")
+    moved = list(records)
+    moved[first], moved[second] = replace(records[first], language="ar"), replace(records[second], language="sv")
+    readings = iter([records, moved, records, records])
+
+    def chunks(answers=None):
+        """Chunks of 25, without answers when the check reading asks for none, as a database gives them."""
+        reading = next(readings)
+        for start in range(0, len(reading), 25):
+            yield [r if answers is None else replace(r, answers={}) for r in reading[start:start + 25]]
+
+    with pytest.raises(ExportError, match="changed between the two readings; export again"):
+        export(chunks, DEFS, ExportOptions(seed=1), tmp_path / "data.csv", "csv")
+    assert list(tmp_path.iterdir()) == []
+    assert export(chunks, DEFS, ExportOptions(seed=1), tmp_path / "data.csv", "csv").rows == 60
