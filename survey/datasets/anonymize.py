@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Hashable, Mapping, Sequence
 
 import numpy as np
@@ -39,13 +39,16 @@ class ExportRefused(Exception):
 class Plan:
     levels: dict[str, str]                 # QI name -> chosen level
     rare: dict[str, frozenset]             # QI name -> keys merged into "other" at that level
-    suppressed: np.ndarray                 # per row: QI values replaced
+    suppressed: np.ndarray                 # per row (or per combination, see weights): QI values replaced
     drop_suppressed: bool                  # the suppressed rows are too few to form a group of k
     nodes_searched: int
+    weights: np.ndarray | None = None      # rows each entry of `suppressed` stands for; None: one row each
 
     @property
     def suppressed_rows(self) -> int:
-        return int(self.suppressed.sum())
+        if self.weights is None:
+            return int(self.suppressed.sum())
+        return int(self.weights[self.suppressed].sum())
 
 
 def plan(qis: Sequence[QuasiIdentifier], raws: Mapping[str, Sequence[Hashable]], k: int,
@@ -63,12 +66,31 @@ def plan(qis: Sequence[QuasiIdentifier], raws: Mapping[str, Sequence[Hashable]],
 def plan_coded(qis: Sequence[QuasiIdentifier], coded: Mapping[str, tuple[Sequence[Hashable], np.ndarray]], k: int,
                suppression_cap: float, coarsest: Mapping[str, str] | None = None) -> Plan:
     """`plan` on raw values given as codes: per QI, the distinct raw values and each row's index into them.
-
-    The search never looks at rows one by one: rows sharing every raw QI value are one weighted
-    combination, and each node of the lattice counts its groups over those combinations (a few
-    thousand at most) instead of over all rows, with the same result row for row.
-    """
+    The plan's `suppressed` is per row."""
     n = len(next(iter(coded.values()))[1]) if coded else 0
+    row_codes = [np.asarray(coded[qi.name][1], dtype=np.int64) for qi in qis]
+    combo_of_row, firsts, weights = _distinct_rows(row_codes, n) if coded else (None, None, np.zeros(0, np.int64))
+    chosen = plan_combinations(qis, {qi.name: coded[qi.name][0] for qi in qis},
+                               [codes[firsts] for codes in row_codes] if coded else [], weights, k,
+                               suppression_cap, coarsest)
+    suppressed = chosen.suppressed[combo_of_row] if n else np.zeros(0, dtype=bool)
+    return replace(chosen, suppressed=suppressed, weights=None)
+
+
+def plan_combinations(qis: Sequence[QuasiIdentifier], uniques: Mapping[str, Sequence[Hashable]],
+                      combo_codes: Sequence[np.ndarray], weights: np.ndarray, k: int, suppression_cap: float,
+                      coarsest: Mapping[str, str] | None = None) -> Plan:
+    """`plan` on the rows given as distinct combinations of raw QI codes: per QI its distinct raw
+    values (`uniques`) and each combination's index into them (`combo_codes`, in the order of `qis`),
+    and how many rows each combination stands for (`weights`). The plan's `suppressed` is per
+    combination, with those weights.
+
+    The search never looks at rows one by one: every rule depends on a row only through its raw QI
+    values, so each node of the lattice counts its groups over the combinations (bounded by the QIs'
+    domains, not by the rows) instead of over all rows, with the same result row for row.
+    """
+    weights = np.asarray(weights, dtype=np.int64)
+    n = int(weights.sum())
     if n < k:
         raise ExportRefused(
             f"There are only {n} responses. An anonymized dataset needs at least k={k}, so that every "
@@ -79,19 +101,17 @@ def plan_coded(qis: Sequence[QuasiIdentifier], coded: Mapping[str, tuple[Sequenc
     if unknown:
         raise ValueError(f"coarsest names quasi-identifiers this questionnaire does not have: {sorted(unknown)}")
 
-    # the rows as distinct combinations of raw QI codes, with how many rows each stands for
-    row_codes = [np.asarray(coded[qi.name][1], dtype=np.int64) for qi in qis]
-    combo_of_row, firsts, weights = _distinct_rows(row_codes, n)
-    combo_codes = [codes[firsts] for codes in row_codes]
-    raw_counts = {qi.name: np.bincount(row_codes[i], minlength=len(coded[qi.name][0])) for i, qi in enumerate(qis)}
+    combo_codes = [np.asarray(codes, dtype=np.int64) for codes in combo_codes]
+    raw_counts = {qi.name: np.bincount(combo_codes[i], weights=weights, minlength=len(uniques[qi.name])).astype(np.int64)
+                  for i, qi in enumerate(qis)}
 
     options: list[list[tuple[int, str, np.ndarray, frozenset]]] = []   # per QI: (index, level, combo codes, rare)
     for position, qi in enumerate(qis):
-        uniques, counts_by_raw = coded[qi.name][0], raw_counts[qi.name]
+        counts_by_raw = raw_counts[qi.name]
         allowed = qi.levels[:qi.levels.index(coarsest[qi.name]) + 1] if qi.name in coarsest else qi.levels
         choices = []
         for index, level in enumerate(allowed):
-            keys = [qi.key(raw, level) for raw in uniques]       # per distinct raw value, not per row
+            keys = [qi.key(raw, level) for raw in uniques[qi.name]]       # per distinct raw value, not per row
             rare = frozenset()
             if level in qi.merges_rare:
                 counts: Counter = Counter()
@@ -142,10 +162,11 @@ def plan_coded(qis: Sequence[QuasiIdentifier], coded: Mapping[str, tuple[Sequenc
             f"groups smaller than {k}. Export a longer period or more collections together, allow "
             f"coarser levels, or ask for a higher suppression cap.")
     _, node, small = best
-    small_rows = small[combo_of_row] if n else np.zeros(0, dtype=bool)
+    suppressed_rows = int(weights[small].sum())
     return Plan(levels={qi.name: choice[1] for qi, choice in zip(qis, node)},
                 rare={qi.name: choice[3] for qi, choice in zip(qis, node)},
-                suppressed=small_rows, drop_suppressed=0 < int(small_rows.sum()) < k, nodes_searched=searched)
+                suppressed=small, drop_suppressed=0 < suppressed_rows < k, nodes_searched=searched,
+                weights=weights)
 
 
 def _codes(keys: Sequence[Hashable]) -> np.ndarray:
@@ -290,27 +311,58 @@ class ClassCounter:
             if math.prod(radices) < 2 ** 62:
                 self.canonical, self.radices = canonical, radices
 
-    def add(self, block: Mapping[str, np.ndarray], entries: Mapping[str, np.ndarray] | None = None) -> None:
+    def add(self, block: Mapping[str, np.ndarray], entries: Mapping[str, np.ndarray] | None = None,
+            weights: np.ndarray | None = None) -> None:
+        """Count the rows of `block` (QI and sensitive columns); `weights`: the rows each stands for."""
         size = len(next(iter(block.values()))) if block else 0
         if size == 0:
             return
+        weights = np.ones(size, np.int64) if weights is None else np.asarray(weights, np.int64)
+        keys, inverse = self._groups(block, entries, size)
+        self._add_classes(keys, inverse, weights)
+        for var in self.sensitive:
+            self._add_values(var, block, keys, inverse, weights, size)
+
+    def add_classes(self, block: Mapping[str, np.ndarray], entries: Mapping[str, np.ndarray] | None,
+                    weights: np.ndarray) -> None:
+        """Count the group sizes only, from the QI columns of `block`, each row standing for `weights` rows."""
+        size = len(next(iter(block.values()))) if block else 0
+        if size:
+            self._add_classes(*self._groups(block, entries, size), np.asarray(weights, np.int64))
+
+    def add_values(self, var: str, block: Mapping[str, np.ndarray], entries: Mapping[str, np.ndarray] | None,
+                   weights: np.ndarray) -> None:
+        """Count one sensitive variable's values per group only (`block`: QI and that variable's columns)."""
+        size = len(next(iter(block.values()))) if block else 0
+        if size:
+            keys, inverse = self._groups(block, entries, size)
+            self._add_values(var, block, keys, inverse, np.asarray(weights, np.int64), size)
+
+    def _groups(self, block, entries, size: int) -> tuple[list, np.ndarray]:
+        """The distinct groups of the block's rows (their keys) and each row's index into them."""
         if self.canonical is not None and entries is not None:
             number = np.zeros(size, dtype=np.int64)
             for name, canonical, radix in zip(self.qi_columns, self.canonical, self.radices):
                 number = number * radix + canonical[entries[name]]
-            groups, inverse, counts = np.unique(number, return_inverse=True, return_counts=True)
+            groups, inverse = np.unique(number, return_inverse=True)
             keys = groups.tolist()
         else:
             qi_codes, qi_literals = _literal_codes([block[name] for name in self.qi_columns], "*", size)
-            _, first, inverse, counts = _distinct(qi_codes, size)
+            _, first, inverse, _ = _distinct(qi_codes, size)
             keys = [tuple(qi_literals[j][qi_codes[j][row]] for j in range(len(qi_codes))) for row in first.tolist()]
-        inverse = inverse.reshape(-1)
-        for key, count in zip(keys, counts.tolist()):
-            self.classes[key] += count
-        for var, names in self.sensitive.items():
-            codes, literals = _literal_codes([block[name] for name in names], "missing", size)
-            _, pair_first, _, pair_counts = _distinct([inverse, *codes], size)
-            for row, count in zip(pair_first.tolist(), pair_counts.tolist()):
+        return keys, inverse.reshape(-1)
+
+    def _add_classes(self, keys: list, inverse: np.ndarray, weights: np.ndarray) -> None:
+        for key, count in zip(keys, _weighted_counts(inverse, weights, len(keys))):
+            if count:
+                self.classes[key] += count
+
+    def _add_values(self, var: str, block, keys: list, inverse: np.ndarray, weights: np.ndarray, size: int) -> None:
+        codes, literals = _literal_codes([block[name] for name in self.sensitive[var]], "missing", size)
+        _, pair_first, pair_inverse, _ = _distinct([inverse, *codes], size)
+        counts = _weighted_counts(pair_inverse.reshape(-1), weights, len(pair_first))
+        for row, count in zip(pair_first.tolist(), counts):
+            if count:
                 value = tuple(literals[j][codes[j][row]] for j in range(len(codes)))
                 self.values[var][(keys[inverse[row]], value)] += count
 
@@ -322,6 +374,12 @@ class ClassCounter:
         for (key, value), count in self.values[var].items():
             per_class.setdefault(key, Counter())[value] += count
         return _diversity(per_class)
+
+
+def _weighted_counts(index: np.ndarray, weights: np.ndarray, size: int) -> list[int]:
+    """Per value of `index` (0..size-1): the sum of the weights of its rows, as whole numbers."""
+    # float sums of whole numbers are exact below 2**53 rows
+    return np.bincount(index, weights=weights, minlength=size).astype(np.int64).tolist()
 
 
 def _literal_codes(arrays: Sequence[np.ndarray], missing: str, size: int) -> tuple[list[np.ndarray], list[list]]:

@@ -4,8 +4,8 @@ The caller hands over a callable yielding chunks of ResponseRecord (read once to
 a second time without answers, as a check, unless each reading is one snapshot) and the
 questionnaire's definitions by version number. Raw background answers and raw free text are never
 held for all rows at once: rows wait on disk with free text already scrubbed and quasi-identifiers
-as bare numbers into the distinct values seen (the values themselves stay in memory), and they are
-generalized or suppressed by the plan as the file is written.
+as one bare number, their combination of the distinct raw values seen (the combinations and values
+themselves stay in memory), and they are generalized or suppressed by the plan as the file is written.
 """
 from __future__ import annotations
 
@@ -144,10 +144,13 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
     `work`, spread over random buckets, until `StreamedDataset.frames()` hands them out in random
     order, a bucket at a time, with the anonymization applied to their quasi-identifiers then.
 
-    The reading keeps each row's quasi-identifiers as raw codes (into the distinct values seen),
-    so the plan is chosen on exactly the rows that are written, and nothing but those codes (and the
-    codes of the sensitive items, for l-diversity) is held for all rows at once. Before anything is
-    written, the groups the file will have are counted and the export is refused below k."""
+    The reading keeps each row's quasi-identifiers as raw codes (into the distinct values seen) and
+    remembers a row only by its combination of those codes: the plan, the group count and the writing
+    need no more, as every rule decides by the combination. What is kept for all rows is per
+    combination (rows each, and rows per sensitive answer for l-diversity), bounded by the QIs'
+    domains, so memory does not grow with the rows (issue 15). Each spilled row carries its
+    combination's number. Before anything is written, the groups the file will have are counted and
+    the export is refused below k."""
     progress = progress or (lambda stage, done, total: None)
     layout = build_layout(definitions, options.activity_groups)
     qis = layout.quasi_identifiers
@@ -156,15 +159,17 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
 
     builder = _ChunkBuilder(layout, _columns(layout, None, None, options), options)
     sensitive = {var: names for var, names in layout.sensitive.items() if all(name in builder.names for name in names)}
-    hidden = ["_row", "_language", *(f"_qi{i}" for i in range(len(qis)))]
+    # a row waits with its combination of raw QI codes: the plan decides per combination
+    hidden = ["_combo", "_language"]
     spill = _Spill([c.name for c in builder.columns if c.storage == "numeric"] + hidden,
                    [c.name for c in builder.columns if c.storage == "string"], work)
     rng = np.random.default_rng(options.seed)
 
-    # -- the one reading: rows built and spilled, QI values kept as codes ------------------------
+    # -- the one reading: rows built and spilled; kept for all rows: only their combinations ---------
     seen: list[dict] = [{} for _ in qis]
-    codes: list[list[np.ndarray]] = [[] for _ in qis]
-    sensitive_codes: dict[str, list[np.ndarray]] = {var: [] for var in sensitive}
+    combinations = _Combinations(len(qis))
+    digests = [hashlib.blake2b(digest_size=32) for _ in qis]   # each QI's codes in reading order, for the check
+    pairs = {var: _PairCounts() for var in sensitive}          # (combination, sensitive value) -> rows
     sensitive_seen: dict[str, dict] = {var: {} for var in sensitive}
     languages: dict[str, int] = {}
     widths = _Widths(options.k)
@@ -172,60 +177,59 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
     for chunk in chunks():
         _check_records(chunk, layout)
         size = len(chunk)
-        built = builder.build(chunk, n)
-        built["_row"] = np.arange(n, n + size, dtype=np.float64)
+        qi_codes = [_encode(seen[position], qi.raws(chunk)) for position, qi in enumerate(qis)]
+        for digest, coded in zip(digests, qi_codes):
+            digest.update(coded.tobytes())
+        combo = combinations.add(qi_codes, size)
+        built = builder.build(chunk, combo)
+        built["_combo"] = combo.astype(np.float64)
         built["_language"] = _encode(languages, [r.language for r in chunk]).astype(np.float64)
-        for position, qi in enumerate(qis):
-            coded = _encode(seen[position], qi.raws(chunk))
-            codes[position].append(coded)
-            built[f"_qi{position}"] = coded.astype(np.float64)
         for var, names in sensitive.items():
-            sensitive_codes[var].append(_literal_ids(sensitive_seen[var], [built[name] for name in names], size))
+            pairs[var].add(combo, _literal_ids(sensitive_seen[var], [built[name] for name in names], size))
         for name in spill.text:
-            widths.add(name, built[name], n)
+            widths.add(name, built[name], combo)
         # each row's bucket drawn as it comes: one double per row, so the chunk size does not change it
         spill.add(built, (rng.random(size) * FANOUT).astype(np.int64))
         n += size
         progress("reading", n, None)
     spill.close()
-    row_codes = [np.concatenate(parts) if parts else np.zeros(0, np.int32) for parts in codes]
-    del codes
-    plan = anonymize.plan_coded(qis, {qi.name: (list(seen[i]), row_codes[i]) for i, qi in enumerate(qis)},
-                                options.k, options.suppression_cap, options.coarsest)
+    combo_codes, weights = combinations.arrays()
+    plan = anonymize.plan_combinations(qis, {qi.name: list(seen[i]) for i, qi in enumerate(qis)}, combo_codes, weights,
+                                       options.k, options.suppression_cap, options.coarsest)
     progress("anonymizing", n, n)
 
     # per QI: the final key of each distinct raw value (rare ones merged into "other")
     final_keys = [_final_keys(qi, list(seen[i]), plan) for i, qi in enumerate(qis)]
-    dropped = plan.suppressed & plan.drop_suppressed
+    suppressed = plan.suppressed                    # per combination, as everything from here on
+    dropped = suppressed & plan.drop_suppressed
     keep = ~dropped
-    kept_rows = int(keep.sum())
-    present = {qi.name: {final_keys[i][c] for c in np.unique(row_codes[i][keep & ~plan.suppressed]).tolist()}
+    kept_rows = int(weights[keep].sum())
+    present = {qi.name: {final_keys[i][c] for c in np.unique(combo_codes[i][keep & ~suppressed]).tolist()}
                for i, qi in enumerate(qis)}
     columns = _columns(layout, plan, present, options)
     qi_cells = _QiCells(qis, plan, final_keys, columns)
+    entries = qi_cells.entries(combo_codes, suppressed)   # per QI column: each combination's table entry
     if not getattr(chunks, "snapshot", False):
-        _check_reading(chunks, layout, seen, row_codes, n, progress)
+        _check_reading(chunks, layout, seen, digests, n, progress)
 
-    # the groups of the file to be written, counted from the codes before anything is written
+    # the groups of the file to be written, counted from the combinations before anything is written
     counter = anonymize.ClassCounter([c.name for c in columns if c.role == "quasi_identifier"], sensitive,
                                      qi_cells.tables)
-    literal_columns = {var: [np.array([value[j] for value in sensitive_seen[var]] or [None], dtype=object)
-                             for j in range(len(names))] for var, names in sensitive.items()}
-    all_sensitive = {var: np.concatenate(parts) if parts else np.zeros(0, np.int64)
-                     for var, parts in sensitive_codes.items()}
-    for start in range(0, n, COUNT_ROWS):
-        rows = np.flatnonzero(keep[start:start + COUNT_ROWS]) + start
-        if len(rows) == 0:
-            continue
-        entries = qi_cells.entries([c[rows] for c in row_codes], plan.suppressed[rows])
-        block = {name: qi_cells.tables[name][entry] for name, entry in entries.items()}
-        for var, names in sensitive.items():
-            block.update((name, literal[all_sensitive[var][rows]]) for name, literal in zip(names, literal_columns[var]))
-        if not block:
-            block = {"_": rows}
-        counter.add(block, entries)
+    kept = np.flatnonzero(keep)
+    kept_entries = {name: entry[kept] for name, entry in entries.items()}
+    block = {name: qi_cells.tables[name][entry] for name, entry in kept_entries.items()}
+    counter.add_classes(block or {"_": kept}, kept_entries, weights[kept])
+    for var, names in sensitive.items():
+        pair_combos, values, counts = pairs[var].arrays()
+        rows = keep[pair_combos]
+        pair_combos, values, counts = pair_combos[rows], values[rows], counts[rows]
+        pair_entries = {name: entry[pair_combos] for name, entry in entries.items()}
+        literals = [np.array([value[j] for value in sensitive_seen[var]] or [None], dtype=object)
+                    for j in range(len(names))]
+        block = {name: qi_cells.tables[name][entry] for name, entry in pair_entries.items()}
+        block.update((name, literal[values]) for name, literal in zip(names, literals))
+        counter.add_values(var, block, pair_entries, counts)
     progress("building", n, n)
-    del all_sensitive
 
     sizes = counter.sizes()
     k_reached = min(sizes) if sizes else 0
@@ -245,36 +249,102 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
         redactions=dict(sorted(builder.redactions_kept(dropped).items())), free_text_columns=free_text_columns,
         pseudonymized=options.link is not None, nodes_searched=plan.nodes_searched, config=options.describe())
     integral = builder.integral_kept(dropped)
-    integral.update(qi_cells.integral(row_codes, plan.suppressed, keep))
+    integral.update(qi_cells.integral(combo_codes, suppressed, keep))
     text_bytes = widths.kept(dropped)
-    text_bytes.update(qi_cells.text_bytes(row_codes, plan.suppressed, keep))
+    text_bytes.update(qi_cells.text_bytes(combo_codes, suppressed, keep))
     return StreamedDataset(layout.questionnaire, columns, report, None, layout, spill, rng, integral, kept_rows,
-                           qi_cells, plan.suppressed, dropped, _Alphas(layout, builder.names), list(languages),
+                           qi_cells, suppressed, dropped, entries, _Alphas(layout, builder.names), list(languages),
                            text_bytes)
+
+
+class _Combinations:
+    """The distinct combinations of raw QI codes met in the reading, numbered densely in order of
+    appearance, and the rows each stands for. Every rule of the plan and of the group count depends on
+    a row only through its combination, and combinations are bounded by the QIs' domains (days, years
+    of birth, a few genders and languages), not by the rows: this is all that is kept of the rows."""
+
+    def __init__(self, qis: int):
+        self.ids: dict[tuple, int] = {}
+        self.codes: list[list[int]] = [[] for _ in range(qis)]   # per QI: each combination's raw code
+        self.weights: list[int] = []
+
+    def add(self, codes: list[np.ndarray], size: int) -> np.ndarray:
+        """Each row's combination id (numbered on first sight), the chunk's distinct combinations found
+        at once (one int64 key per row, numpy.unique), then looked up one per distinct combination."""
+        if size == 0:
+            return np.zeros(0, dtype=np.int64)
+        _, first, inverse, counts = _distinct_codes(codes, size)
+        found = np.column_stack([c[first] for c in codes]).tolist() if codes else [[]] * len(first)
+        ids = np.empty(len(first), dtype=np.int64)
+        for j, (combination, count) in enumerate(zip(found, counts.tolist())):
+            combination = tuple(combination)
+            combo = self.ids.get(combination)
+            if combo is None:
+                combo = self.ids[combination] = len(self.ids)
+                for column, code in zip(self.codes, combination):
+                    column.append(code)
+                self.weights.append(0)
+            self.weights[combo] += count
+            ids[j] = combo
+        return ids[inverse.reshape(-1)]
+
+    def arrays(self) -> tuple[list[np.ndarray], np.ndarray]:
+        """Per QI each combination's raw code; each combination's row count."""
+        return [np.array(column, dtype=np.int64) for column in self.codes], np.array(self.weights, dtype=np.int64)
+
+
+def _distinct_codes(codes: list[np.ndarray], size: int):
+    """numpy.unique (first, inverse, counts) of a chunk's rows of codes: a mixed-radix int64 key per
+    row when the codes fit one (they nearly always do), pairwise renumbering otherwise."""
+    key, space = np.zeros(size, dtype=np.int64), 1
+    for column in codes:
+        radix = int(column.max()) + 1
+        if space * radix >= 2 ** 62:
+            return anonymize._distinct(codes, size)
+        key, space = key * radix + column, space * radix
+    return np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+
+
+class _PairCounts:
+    """Rows per (combination, sensitive literal id), counted chunk by chunk: what l-diversity needs."""
+
+    def __init__(self):
+        self.counts: Counter = Counter()   # combination << 32 | literal id -> rows
+
+    def add(self, combos: np.ndarray, values: np.ndarray) -> None:
+        keys, counts = np.unique((combos << 32) | values, return_counts=True)
+        for key, count in zip(keys.tolist(), counts.tolist()):
+            self.counts[key] += count
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        keys = np.array(list(self.counts), dtype=np.int64)
+        counts = np.array(list(self.counts.values()), dtype=np.int64)
+        return keys >> 32, keys & 0xFFFFFFFF, counts
 
 
 class _Widths:
     """The longest text per column in UTF-8 bytes (an SPSS string variable's width), counted as rows are
     read. Rows left out by the plan are known only later, and they are fewer than k: so the k longest
-    values are kept with their rows, and the longest of those on a kept row is the longest kept."""
+    values are kept with their rows' combinations (which the plan leaves out or keeps whole), and the
+    longest of those on a kept combination is the longest kept."""
 
     def __init__(self, k: int):
         self.k = k
-        self.longest: dict[str, list[tuple[int, int]]] = {}   # column -> (bytes, row), at most k
+        self.longest: dict[str, list[tuple[int, int]]] = {}   # column -> (bytes, combination), at most k
 
-    def add(self, name: str, values: np.ndarray, offset: int) -> None:
+    def add(self, name: str, values: np.ndarray, combos: np.ndarray) -> None:
         text = pa.array(values, type=pa.string(), from_pandas=True) if len(values) else pa.array([], pa.string())
         lengths = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
         top = np.argsort(-lengths, kind="stable")[:self.k]
-        merged = self.longest.get(name, []) + [(int(lengths[i]), offset + int(i)) for i in top]
+        merged = self.longest.get(name, []) + [(int(lengths[i]), int(combos[i])) for i in top]
         self.longest[name] = sorted(merged, key=lambda pair: -pair[0])[:self.k]
 
     def kept(self, dropped: np.ndarray) -> dict[str, int]:
-        return {name: next((size for size, row in pairs if not dropped[row]), 0) for name, pairs in self.longest.items()}
+        return {name: next((size for size, combo in pairs if not dropped[combo]), 0)
+                for name, pairs in self.longest.items()}
 
 
 FANOUT = 256          # random buckets a row can land in; consecutive ones are written together (BUCKET_ROWS)
-COUNT_ROWS = 100_000  # rows whose groups are counted at once
 
 
 def _literal_ids(index: dict, arrays: list[np.ndarray], size: int) -> np.ndarray:
@@ -289,33 +359,38 @@ def _literal_ids(index: dict, arrays: list[np.ndarray], size: int) -> np.ndarray
     return ids[inverse.reshape(-1)]
 
 
-def _check_reading(chunks: Chunks, layout: Layout, seen: list[dict], row_codes: list[np.ndarray], n: int,
+def _check_reading(chunks: Chunks, layout: Layout, seen: list[dict], digests: list, n: int,
                    progress: Progress) -> None:
     """For a source that does not say each reading is one snapshot: a second, light reading, where
     the same responses must come again with the same quasi-identifiers. The rows and the plan both
     come from the one full reading, so this does not guard the anonymization; it refuses an export
     whose source changed while it was read (responses added, deleted or moved). A source that can
     leave the answers out is asked to: then the quasi-identifiers from answers are not compared,
-    only those from the response itself (collection, date, language)."""
+    only those from the response itself (collection, date, language). Each QI's codes are compared as
+    a digest of all of them in reading order (`digests`, from the first reading), not row by row, so
+    nothing is kept per row: a change shows when the reading ends, a value never seen at once."""
     qis = layout.quasi_identifiers
     try:
         takes_answers = "answers" in inspect.signature(chunks).parameters
     except (TypeError, ValueError):
         takes_answers = False
     compared = [position for position, qi in enumerate(qis) if not takes_answers or not isinstance(qi, ItemQuasiIdentifier)]
+    again = {position: hashlib.blake2b(digest_size=32) for position in compared}
     index = 0
     for chunk in (chunks(answers=()) if takes_answers else chunks()):
         if index + len(chunk) > n:
             raise ExportError("The responses changed between the two readings: more came the second time.")
         for position in compared:
-            again = list(map(seen[position].get, qis[position].raws(chunk)))
-            if None in again or not np.array_equal(np.array(again, dtype=np.int64),
-                                                   row_codes[position][index:index + len(chunk)]):
+            codes = list(map(seen[position].get, qis[position].raws(chunk)))
+            if None in codes:
                 raise ExportError("The responses changed between the two readings; export again.")
+            again[position].update(np.array(codes, dtype=np.int32).tobytes())   # as _encode gave them
         index += len(chunk)
         progress("checking", index, n)
     if index != n:
         raise ExportError("The responses changed between the two readings: fewer came the second time.")
+    if any(again[position].digest() != digests[position].digest() for position in compared):
+        raise ExportError("The responses changed between the two readings; export again.")
 
 
 class _QiCells:
@@ -344,25 +419,26 @@ class _QiCells:
             self.qi_columns.append(names)
 
     def entries(self, qi_codes: list[np.ndarray], suppressed: np.ndarray) -> dict[str, np.ndarray]:
-        """Each QI column's table entry per row: its raw value's, or the last (suppressed)."""
+        """Each QI column's table entry per row (or combination): its raw value's, or the last (suppressed)."""
         return {name: np.where(suppressed, len(self.tables[name]) - 1, codes)
                 for names, codes in zip(self.qi_columns, qi_codes) for name in names}
 
-    def _used(self, row_codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray,
+    def _used(self, codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray,
               wanted: Callable[[str], bool]) -> dict[str, np.ndarray]:
-        """Per wanted QI column: the values of its table that the kept rows get."""
-        return {name: self.tables[name][np.unique(np.where(suppressed, len(self.tables[name]) - 1, codes)[keep])]
-                for names, codes in zip(self.qi_columns, row_codes) for name in names if wanted(name)}
+        """Per wanted QI column: the values of its table that the kept rows get (given per row or per
+        combination of raw codes: the same values either way)."""
+        return {name: self.tables[name][np.unique(np.where(suppressed, len(self.tables[name]) - 1, column)[keep])]
+                for names, column in zip(self.qi_columns, codes) for name in names if wanted(name)}
 
-    def text_bytes(self, row_codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray) -> dict[str, int]:
+    def text_bytes(self, codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray) -> dict[str, int]:
         """Per text QI column: the longest value the kept rows get, in UTF-8 bytes."""
-        used = self._used(row_codes, suppressed, keep, lambda name: self.storage[name] == "string")
+        used = self._used(codes, suppressed, keep, lambda name: self.storage[name] == "string")
         return {name: max((len(v.encode()) for v in values if isinstance(v, str)), default=0)
                 for name, values in used.items()}
 
-    def integral(self, row_codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray) -> dict[str, bool]:
+    def integral(self, codes: list[np.ndarray], suppressed: np.ndarray, keep: np.ndarray) -> dict[str, bool]:
         """Per numeric QI column: whether every value the kept rows get is a whole number."""
-        used = self._used(row_codes, suppressed, keep, self.integer.__contains__)
+        used = self._used(codes, suppressed, keep, self.integer.__contains__)
         return {name: bool(np.array_equal(finite, np.trunc(finite)))
                 for name, finite in ((name, values[~np.isnan(values)]) for name, values in used.items())}
 
@@ -381,8 +457,9 @@ class StreamedDataset:
     integral: dict[str, bool]            # numeric column -> every value a whole number
     rows: int
     qi_cells: _QiCells
-    suppressed: np.ndarray               # per row read: its QI values suppressed
-    dropped: np.ndarray                  # per row read: left out of the file
+    suppressed: np.ndarray               # per combination of raw QI codes: its QI values suppressed
+    dropped: np.ndarray                  # per combination: its rows left out of the file
+    entries: dict[str, np.ndarray]       # per QI column: each combination's entry in qi_cells.tables
     alphas: "_Alphas"
     language_names: list[str]
     text_bytes: dict[str, int]           # text column -> the longest value of the rows kept, in UTF-8 bytes
@@ -395,22 +472,19 @@ class StreamedDataset:
         """One dict of columns per bucket, rows shuffled within it: every row lands in a random bucket
         and every bucket is shuffled, so the file order is a uniformly random permutation; row_id
         counts 1..n. Numbers are float64 arrays, text object arrays (None for missing)."""
-        qis = len(self.qi_cells.qi_columns)
         language_names = np.array(self.language_names or [None], dtype=object)
         offset = 0
         for data in self.spill.groups(BUCKET_ROWS):
-            rows = data["_row"].astype(np.int64)
-            kept = ~self.dropped[rows]
+            combos = data["_combo"].astype(np.int64)
+            kept = ~self.dropped[combos]
             if not kept.all():
-                rows = rows[kept]
+                combos = combos[kept]
                 data = {name: values[kept] for name, values in data.items()}
-            size = len(rows)
+            size = len(combos)
             if size == 0:
                 continue
-            suppressed = self.suppressed[rows]
-            entries = self.qi_cells.entries([data[f"_qi{i}"].astype(np.int64) for i in range(qis)], suppressed)
-            for name, entry in entries.items():
-                data[name] = self.qi_cells.tables[name][entry]
+            for name, entry in self.entries.items():
+                data[name] = self.qi_cells.tables[name][entry[combos]]
             self.alphas.add(data, language_names[data["_language"].astype(np.int64)], {})
             order = self.rng.permutation(size)
             out = {}
@@ -598,11 +672,12 @@ class _ChunkBuilder:
         self.columns = [c for c in columns if c.name != "row_id"]
         self.names = {c.name for c in self.columns}
         self.storage = {c.name: c.storage for c in self.columns}
-        # per whole-number column: rows (by number in the reading) holding a value that is not whole,
-        # at most k of them (fewer than k rows are ever left out, so k of them decide it)
+        # per whole-number column: the combinations of raw QI codes of rows holding a value that is not
+        # whole, at most k of them (fewer than k rows are ever left out, so k of them decide it; the plan
+        # leaves out or keeps a combination's rows together)
         self.not_whole: dict[str, list[int]] = {c.name: [] for c in self.columns if c.storage == "numeric" and c.integer}
         self.redactions: Counter = Counter()
-        self.redacted_rows: list[tuple[int, Counter]] = []   # (row, counts) for every row with a redaction
+        self.redacted: dict[int, Counter] = {}   # combination -> the redactions in its rows' free text
         skip = set(layout.qi_items) | ({options.link.code_item} if options.link else set())
         self.items = {version: [(var, item, self._kind(item), any(v.free_text for v in layout.variables_of.get(var, ())))
                                 for var, item in definition.items.items()
@@ -635,12 +710,12 @@ class _ChunkBuilder:
             return "options"
         return "cells"
 
-    def build(self, records, offset: int) -> dict[str, np.ndarray]:
+    def build(self, records, combos: np.ndarray) -> dict[str, np.ndarray]:
         """The columns of every row of the chunk but the quasi-identifiers' (which wait for the plan);
-        `offset`: the number of the chunk's first row in the reading."""
+        `combos`: each row's combination of raw QI codes (what the plan decides a row's fate by)."""
         size = len(records)
         out: dict[str, np.ndarray] = {}
-        self.offset = offset
+        self.combos = combos
         out["wave"] = _texts([r.wave for r in records])
         out["questionnaire_version"] = _numbers([r.version for r in records])
         out["channel"] = _texts([r.channel for r in records])
@@ -679,19 +754,19 @@ class _ChunkBuilder:
                 values = out[name]
                 with np.errstate(invalid="ignore"):
                     odd = np.flatnonzero(~np.isnan(values) & (values != np.trunc(values)))   # ±inf too
-                self.not_whole[name] += (odd[:self.options.k] + offset).tolist()
+                self.not_whole[name] += combos[odd[:self.options.k]].tolist()
         return out
 
     def integral_kept(self, dropped: np.ndarray) -> dict[str, bool]:
-        """Per whole-number column: every value of the rows kept a whole number."""
-        return {name: len(rows) < self.options.k and bool(dropped[rows].all()) if rows else True
-                for name, rows in self.not_whole.items()}
+        """Per whole-number column: every value of the rows kept a whole number (`dropped`: per combination)."""
+        return {name: len(combos) < self.options.k and bool(dropped[combos].all()) if combos else True
+                for name, combos in self.not_whole.items()}
 
     def redactions_kept(self, dropped: np.ndarray) -> Counter:
-        """The redactions in the free text of the rows kept."""
+        """The redactions in the free text of the rows kept (`dropped`: per combination)."""
         total = Counter(self.redactions)
-        for row, counts in self.redacted_rows:
-            if dropped[row]:
+        for combo, counts in self.redacted.items():
+            if dropped[combo]:
                 total.subtract(counts)
         return +total
 
@@ -733,7 +808,7 @@ class _ChunkBuilder:
                                 if counts:
                                     self.redactions.update(counts)
                                     at = number if self.group_rows is None else int(self.group_rows[number])
-                                    self.redacted_rows.append((self.offset + at, counts))
+                                    self.redacted.setdefault(int(self.combos[at]), Counter()).update(counts)
                         column.append(value)
                     cells[name] = column
         return cells, raw
