@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from survey.extensions import db
 from survey.models import Response
@@ -128,6 +128,9 @@ def test_the_live_insert_stores_the_same_row_as_the_orm_and_commits_it_at_once(a
     db.session.commit()
     first, second = stored_rows()
     assert first[1:] == second[1:] and first[6] is True      # pending for the results' tallies
+    # the answers' stored JSON text too, byte for byte (PostgreSQL's JSON type keeps the text as sent)
+    live_text, orm_text = db.session.scalars(select(cast(Response.answers, Text)).order_by(Response.id)).all()
+    assert live_text == orm_text
     # the same again: acknowledged; other answers under the same id: a conflict, counted, nothing changed
     assert accept(collection, live, live.submitted_at, **config).outcome is Outcome.REPEAT
     other = dataclasses.replace(live, answers={**valid_answers, "gender": 2})
