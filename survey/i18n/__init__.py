@@ -90,9 +90,9 @@ def kept_gettext(message: str, **variables) -> str:
     per language once looked up.
 
     For the submission replies, sent thousands of times a minute at an event: `gettext` finds the
-    request's catalogue anew on every call, through several look-ups in `g` (a fifth of the time of
-    a whole reply's JSON). A message is a literal in the code, so what is kept is bounded by the
-    messages times the languages."""
+    request's catalogue anew on every call, through several look-ups in `g` (about 20 µs a call,
+    measured; a kept one costs the locale's choice and a dict look-up). A message is a literal in
+    the code, so what is kept is bounded by the messages times the languages."""
     code = get_locale()
     kept = current_app.extensions["survey_kept_texts"]
     text = kept.get((code, message))
