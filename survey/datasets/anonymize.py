@@ -53,28 +53,23 @@ class Plan:
 
 def plan(qis: Sequence[QuasiIdentifier], raws: Mapping[str, Sequence[Hashable]], k: int,
          suppression_cap: float, coarsest: Mapping[str, str] | None = None) -> Plan:
-    """Choose one level per QI and the rows to suppress, or refuse."""
-    coded = {}
+    """Choose one level per QI and the rows to suppress, or refuse. The plan's `suppressed` is per
+    row; `plan_combinations` chooses it, on the rows' distinct combinations of raw values."""
+    uniques, row_codes = {}, []
     for qi in qis:
         index: dict = {}
         values = raws[qi.name]
-        codes = np.fromiter((index.setdefault(raw, len(index)) for raw in values), dtype=np.int64, count=len(values))
-        coded[qi.name] = (list(index), codes)
-    return plan_coded(qis, coded, k, suppression_cap, coarsest)
-
-
-def plan_coded(qis: Sequence[QuasiIdentifier], coded: Mapping[str, tuple[Sequence[Hashable], np.ndarray]], k: int,
-               suppression_cap: float, coarsest: Mapping[str, str] | None = None) -> Plan:
-    """`plan` on raw values given as codes: per QI, the distinct raw values and each row's index into them.
-    The plan's `suppressed` is per row."""
-    n = len(next(iter(coded.values()))[1]) if coded else 0
-    row_codes = [np.asarray(coded[qi.name][1], dtype=np.int64) for qi in qis]
-    combo_of_row, firsts, weights = _distinct_rows(row_codes, n) if coded else (None, None, np.zeros(0, np.int64))
-    chosen = plan_combinations(qis, {qi.name: coded[qi.name][0] for qi in qis},
-                               [codes[firsts] for codes in row_codes] if coded else [], weights, k,
+        row_codes.append(np.fromiter((index.setdefault(raw, len(index)) for raw in values), dtype=np.int64,
+                                     count=len(values)))
+        uniques[qi.name] = list(index)
+    n = len(row_codes[0]) if row_codes else 0
+    if n:
+        _, firsts, combo_of_row, weights = _distinct(row_codes, n)
+    else:
+        firsts = combo_of_row = weights = np.zeros(0, np.int64)
+    chosen = plan_combinations(qis, uniques, [codes[firsts] for codes in row_codes], weights, k,
                                suppression_cap, coarsest)
-    suppressed = chosen.suppressed[combo_of_row] if n else np.zeros(0, dtype=bool)
-    return replace(chosen, suppressed=suppressed, weights=None)
+    return replace(chosen, suppressed=chosen.suppressed[combo_of_row.reshape(-1)], weights=None)
 
 
 def plan_combinations(qis: Sequence[QuasiIdentifier], uniques: Mapping[str, Sequence[Hashable]],
@@ -238,19 +233,6 @@ class _LatticeGroups:
         return sizes[key] < k
 
 
-def _distinct_rows(row_codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row the index of its distinct combination; per combination its first row and its row count."""
-    if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    if not row_codes:
-        return np.zeros(n, np.int64), np.zeros(1, np.int64), np.array([n])
-    combined = row_codes[0]
-    for codes in row_codes[1:]:
-        combined = _combine(combined, codes)
-    _, firsts, inverse, counts = np.unique(combined, return_index=True, return_inverse=True, return_counts=True)
-    return inverse.reshape(-1).astype(np.int64), firsts, counts
-
-
 # -- checks on the finished frame ------------------------------------------------------------------
 def literal(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """QI columns as text with missing values as "*", the way the groups are counted everywhere."""
@@ -397,13 +379,25 @@ def _literal_codes(arrays: Sequence[np.ndarray], missing: str, size: int) -> tup
 
 
 def _distinct(codes: Sequence[np.ndarray], size: int):
+    """numpy.unique (values, first, inverse, counts) over the rows of `codes` (one array of
+    non-negative codes per column), in the rows' lexicographic order: one mixed-radix int64 key per
+    row when the codes fit one (they nearly always do), else pairwise renumbering (the same order)."""
     if not codes:
         zero = np.zeros(size, dtype=np.int64)
         return np.zeros(1, np.int64), np.zeros(1, np.int64), zero, np.array([size])
-    combined = codes[0]
-    for more in codes[1:]:
-        combined = _combine(combined, more)
-    return np.unique(combined, return_index=True, return_inverse=True, return_counts=True)
+    if size == 0:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty, empty
+    key, space = np.zeros(size, dtype=np.int64), 1
+    for column in codes:
+        radix = int(column.max()) + 1
+        if space * radix >= 2 ** 62:
+            key = codes[0]
+            for more in codes[1:]:
+                key = _combine(key, more)
+            break
+        key, space = key * radix + column, space * radix
+    return np.unique(key, return_index=True, return_inverse=True, return_counts=True)
 
 
 def _diversity(per_class: Mapping[tuple, Counter]) -> dict:

@@ -273,7 +273,7 @@ class _Combinations:
         at once (one int64 key per row, numpy.unique), then looked up one per distinct combination."""
         if size == 0:
             return np.zeros(0, dtype=np.int64)
-        _, first, inverse, counts = _distinct_codes(codes, size)
+        _, first, inverse, counts = anonymize._distinct(codes, size)
         found = np.column_stack([c[first] for c in codes]).tolist() if codes else [[]] * len(first)
         ids = np.empty(len(first), dtype=np.int64)
         for j, (combination, count) in enumerate(zip(found, counts.tolist())):
@@ -291,18 +291,6 @@ class _Combinations:
     def arrays(self) -> tuple[list[np.ndarray], np.ndarray]:
         """Per QI each combination's raw code; each combination's row count."""
         return [np.array(column, dtype=np.int64) for column in self.codes], np.array(self.weights, dtype=np.int64)
-
-
-def _distinct_codes(codes: list[np.ndarray], size: int):
-    """numpy.unique (first, inverse, counts) of a chunk's rows of codes: a mixed-radix int64 key per
-    row when the codes fit one (they nearly always do), pairwise renumbering otherwise."""
-    key, space = np.zeros(size, dtype=np.int64), 1
-    for column in codes:
-        radix = int(column.max()) + 1
-        if space * radix >= 2 ** 62:
-            return anonymize._distinct(codes, size)
-        key, space = key * radix + column, space * radix
-    return np.unique(key, return_index=True, return_inverse=True, return_counts=True)
 
 
 class _PairCounts:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tracemalloc
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from survey.datasets import ExportError, ExportOptions, chunked, export
@@ -81,3 +82,16 @@ def test_the_check_reading_refuses_known_values_that_moved_between_rows(tmp_path
         export(chunks, DEFS, ExportOptions(seed=1), tmp_path / "data.csv", "csv")
     assert list(tmp_path.iterdir()) == []
     assert export(chunks, DEFS, ExportOptions(seed=1), tmp_path / "data.csv", "csv").rows == 60
+
+
+@pytest.mark.parametrize("high", [7, 2 ** 40], ids=["one int64 key", "keys too wide: pairwise"])
+def test_distinct_rows_of_codes_are_numpys_unique_rows_either_way(high):
+    from survey.datasets.anonymize import _distinct
+    rng = np.random.default_rng(3)
+    codes = [rng.integers(0, high, 500) % (high if high < 10 else 5) + (0 if high < 10 else high * (i % 2))
+             for i in range(4)]
+    _, first, inverse, counts = _distinct(codes, 500)
+    _, want_first, want_inverse, want_counts = np.unique(np.column_stack(codes), axis=0, return_index=True,
+                                                         return_inverse=True, return_counts=True)
+    assert np.array_equal(first, want_first) and np.array_equal(counts, want_counts)
+    assert np.array_equal(inverse.reshape(-1), want_inverse.reshape(-1))
