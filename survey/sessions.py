@@ -6,7 +6,10 @@ fifth of the CPU of a last-page submission (benchmarks/README.md): the signing k
 twice a request, every value walked in Python for tags, then dumped and loaded by the standard
 json module. Here:
 
-- the signing serializer is built once per secret, and the key it derives from a secret is kept;
+- the signing serializer is built once per secret, with its signers, and the key it derives from a
+  secret is kept;
+- the HMAC is one call of `hmac.digest` (itsdangerous hands `hmac.new` a digest constructor, which
+  takes Python's slower HMAC path);
 - values that need no tag (strings, numbers, booleans, None, lists, dicts with string keys: what
   the journey, the CSRF token and Flask-Login keep) skip the tag walk and go through orjson, in
   the text Flask's serializer writes (sorted keys, compact, UTF-8); anything else (a tuple, a
@@ -14,16 +17,24 @@ json module. Here:
 - a cookie is read by orjson, and scanned for tags only when its text can hold one.
 
 Cookies written by either are read by both.
+
+The CSRF token of every form post is checked here too (`check_csrf_token`), as Flask-WTF checks
+it, by a serializer kept per secret: Flask-WTF builds one, derives its key and computes its HMAC in
+Python on every post.
 """
 from __future__ import annotations
 
+import hmac
 import math
 from functools import lru_cache
+from typing import Mapping
 
 import orjson
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import TimestampSigner
+from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.signer import HMACAlgorithm
+from wtforms import ValidationError
 
 
 class FastTaggedJSONSerializer(TaggedJSONSerializer):
@@ -79,15 +90,56 @@ def _derived_key(secret_key: bytes, salt: bytes, key_derivation: str, digest_met
                            digest_method=digest_method).derive_key()
 
 
+class DigestHMAC(HMACAlgorithm):
+    """itsdangerous' HMAC, computed by `hmac.digest` when hashlib knows the digest by name: the
+    same bytes, in one C call instead of an `hmac.HMAC` object built in Python."""
+
+    def __init__(self, digest_method=None):
+        super().__init__(digest_method)
+        try:
+            self.name = self.digest_method().name
+            hmac.digest(b"", b"", self.name)
+        except (TypeError, ValueError, AttributeError):   # a digest hashlib cannot name: itsdangerous' way
+            self.name = None
+
+    def get_signature(self, key: bytes, value: bytes) -> bytes:
+        if self.name is None:
+            return super().get_signature(key, value)
+        return hmac.digest(key, value, self.name)
+
+
 class KeptKeySigner(TimestampSigner):
     """itsdangerous' timestamp signer, keeping the key it derives from each secret (an HMAC each
-    time it signs or checks a cookie, otherwise)."""
+    time it signs or checks a cookie, otherwise), and signing by `DigestHMAC`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if type(self.algorithm) is HMACAlgorithm:   # the default, not one the caller chose
+            self.algorithm = DigestHMAC(self.digest_method)
 
     def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
         secret = self.secret_keys[-1] if secret_key is None else secret_key
         if isinstance(secret, str):
             secret = secret.encode("utf-8")
         return _derived_key(secret, self.salt, self.key_derivation, self.digest_method)
+
+
+class KeptSignerSerializer(URLSafeTimedSerializer):
+    """itsdangerous' URL-safe timed serializer, keeping its signer per salt (it builds one for every
+    value it signs or reads). A signer holds only its settings, so one serves every request."""
+
+    default_signer = KeptKeySigner
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._signers: dict = {}
+
+    def make_signer(self, salt=None):
+        key = self.salt if salt is None else salt
+        signer = self._signers.get(key)
+        if signer is None:
+            signer = self._signers[key] = super().make_signer(salt)
+        return signer
 
 
 class KeptSerializerSessionInterface(SecureCookieSessionInterface):
@@ -106,8 +158,37 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
         kept = getattr(self, "_kept", None)
         if kept is None or kept[0] != key:
-            serializer = super().get_signing_serializer(app)
-            if serializer is not None:
-                serializer.signer = KeptKeySigner
+            stock = super().get_signing_serializer(app)   # Flask's keys, in Flask's order
+            serializer = None if stock is None else KeptSignerSerializer(
+                stock.secret_keys, salt=stock.salt, serializer=self.serializer, signer_kwargs=stock.signer_kwargs)
             kept = self._kept = (key, serializer)
         return kept[1]
+
+
+@lru_cache(maxsize=8)
+def _csrf_serializer(secret_key) -> KeptSignerSerializer:
+    return KeptSignerSerializer(secret_key, salt="wtf-csrf-token")   # Flask-WTF's salt and defaults
+
+
+def check_csrf_token(data, config: Mapping, secret_key, session: Mapping) -> None:
+    """Flask-WTF's `validate_csrf(data)`: the same checks in the same order, the same messages, the
+    same ValidationError; only the serializer is kept. `config` and `secret_key` are the app's."""
+    secret_key = config.get("WTF_CSRF_SECRET_KEY", secret_key)
+    if secret_key is None:
+        raise RuntimeError("A secret key is required to use CSRF.")
+    field_name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field_name is None:
+        raise RuntimeError("A field name is required to use CSRF.")
+    time_limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    if not data:
+        raise ValidationError("The CSRF token is missing.")
+    if field_name not in session:
+        raise ValidationError("The CSRF session token is missing.")
+    try:
+        token = _csrf_serializer(secret_key).loads(data, max_age=time_limit)
+    except SignatureExpired as e:
+        raise ValidationError("The CSRF token has expired.") from e
+    except BadData as e:
+        raise ValidationError("The CSRF token is invalid.") from e
+    if not hmac.compare_digest(session[field_name], token):
+        raise ValidationError("The CSRF tokens do not match.")

@@ -135,9 +135,13 @@ def plan_combinations(qis: Sequence[QuasiIdentifier], uniques: Mapping[str, Sequ
     best = None
     searched = 0
     groups = _LatticeGroups(weights_f)
-    for node in itertools.product(*options):
+    # each choice's share of a node's loss, worked out once per choice rather than once per node
+    shares = [[w * index / (len(qi.levels) - 1) for index, *_rest in choices]
+              for w, qi, choices in zip(qi_weights, qis, options)]
+    total_weight = sum(qi_weights)
+    for node, node_shares in zip(itertools.product(*options), itertools.product(*shares)):
         searched += 1
-        loss = sum(w * index / (len(qi.levels) - 1) for w, qi, (index, *_rest) in zip(qi_weights, qis, node)) / sum(qi_weights)
+        loss = sum(node_shares) / total_weight   # added in the QIs' order, as before
         if best is not None and loss > best[0][0] + 1e-6:
             continue   # its total loss is at least its loss: it cannot beat the best one, whatever it suppresses
         small = groups.small([codes for _, _, codes, _ in node], k)   # per combination
