@@ -8,14 +8,16 @@ bulk with Core executemany). Then, each in a subprocess of its own so its peak m
   export-csv   the full export (flask export's path: read in chunks, anonymize, build, write) to CSV
   export-sav   the same to SPSS .sav
 
-Time is the work inside the child (after imports and app start-up); the start-up itself is shown
-apart. Only local files are touched.
+Time is the work inside the child (after imports and app start-up), as wall seconds and as the
+child's CPU seconds (`time.process_time`: what a VM's stolen moments do not inflate); the start-up
+itself is shown apart. Only local files are touched.
 
-    .venv/bin/python benchmarks/exports.py                     # 10k and 100k, each target 3 times
+    .venv/bin/python benchmarks/exports.py                     # 10k (each target 7 times) and 100k (3 times)
     .venv/bin/python benchmarks/exports.py --sizes 1000000     # 1M: the database alone takes minutes to fill
 
-Each target runs --repeat times per size (3 by default), in turn, and the medians are compared:
-on a shared machine one run alone was seen to swing by a third.
+Each target runs --repeat times per size, in turn, and the medians are compared: on a shared
+machine one run alone was seen to swing by a third, and a run of 10k rows (half a second) by half.
+By default 7 times below 50,000 rows, where a run is short, and 3 times from there.
 """
 from __future__ import annotations
 
@@ -131,20 +133,20 @@ def child(target: str, url: str, out: Path) -> None:
 
         import survey.datasets.formats  # noqa: F401
         with app.app_context():
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             result = run_export(ExportRequest((SLUG,), target.split("-", 1)[1], k=5), out, actor_name="benchmark")
             db.session.commit()
-            seconds = time.perf_counter() - began
-        print(json.dumps({"seconds": seconds, "rows": result.rows, "k": result.report.k_reached}))
+            seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+        print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": result.rows, "k": result.report.k_reached}))
     else:
         import pandas as pd
         from sqlalchemy import create_engine
         engine = create_engine(url)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         frame = pd.read_sql(BARE_SQL, engine)
         frame.to_csv(out / "bare.csv", index=False)
-        seconds = time.perf_counter() - began
-        print(json.dumps({"seconds": seconds, "rows": len(frame)}))
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+        print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": len(frame)}))
 
 
 def measure(target: str, url: str, out: Path) -> dict:
@@ -167,8 +169,9 @@ def measure(target: str, url: str, out: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated numbers of responses")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of each target per size, taken in turn; the median is compared")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="runs of each target per size, taken in turn; the median is compared "
+                             "(default: 7 below 50,000 rows, 3 from there)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -180,24 +183,30 @@ def main() -> None:
         tmp = Path(tmp)
         startup = measure("startup", f"sqlite:///{tmp / 'empty.db'}", tmp / "startup")
         print(f"app start-up alone: {startup['max_rss_mib']:.0f} MiB max RSS, {startup['wall']:.1f} s wall")
-        print(f"median of {args.repeat} runs per target, taken in turn (pandas, CSV, .sav, pandas, ...)")
-        print("| responses | what | seconds (median) | runs | × bare pandas | max RSS MiB | rows out |")
-        print("|---:|---|---:|---|---:|---:|---:|")
+        print("medians of the runs per target, taken in turn (pandas, CSV, .sav, pandas, ...); "
+              "CPU: the child's own CPU seconds")
+        print("| responses | what | seconds (median) | runs | × bare pandas | CPU s (median) | CPU × bare | "
+              "max RSS MiB | rows out |")
+        print("|---:|---|---:|---|---:|---:|---:|---:|---:|")
         for size in [int(s) for s in args.sizes.split(",")]:
             began = time.perf_counter()
             url = build_database(tmp / f"bench-{size}.db", size)
             print(f"<!-- {size} rows inserted in {time.perf_counter() - began:.0f} s -->", flush=True)
             # in turn, so a slow moment of a shared machine falls on every target alike
             runs = {target: [] for target in TARGETS}
-            for _ in range(args.repeat):
+            repeat = args.repeat or (7 if size < 50_000 else 3)
+            for _ in range(repeat):
                 for target in TARGETS:
                     runs[target].append(measure(target, url, tmp / f"{target}-{size}"))
             bare = statistics.median(r["seconds"] for r in runs[TARGETS[0]])
+            bare_cpu = statistics.median(r["cpu"] for r in runs[TARGETS[0]])
             for target in TARGETS:
                 seconds = statistics.median(r["seconds"] for r in runs[target])
+                cpu = statistics.median(r["cpu"] for r in runs[target])
                 listed = ", ".join(f"{r['seconds']:.2f}" for r in runs[target])
-                print(f"| {size:,} | {target} | {seconds:.2f} | {listed} | {seconds / bare:.2f} | "
-                      f"{max(r['max_rss_mib'] for r in runs[target]):.0f} | {runs[target][-1]['rows']:,} |", flush=True)
+                print(f"| {size:,} | {target} | {seconds:.2f} | {listed} | {seconds / bare:.2f} | {cpu:.2f} | "
+                      f"{cpu / bare_cpu:.2f} | {max(r['max_rss_mib'] for r in runs[target]):.0f} | "
+                      f"{runs[target][-1]['rows']:,} |", flush=True)
             (tmp / f"bench-{size}.db").unlink()
 
 
