@@ -14,7 +14,6 @@ from flask_wtf import CSRFProtect
 from flask_wtf.csrf import same_origin
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-
 from wtforms import ValidationError
 
 from .sessions import KeptSerializerSessionInterface, check_csrf_token
@@ -34,7 +33,7 @@ babel = Babel()
 
 
 class _CSRFProtect(CSRFProtect):
-    """Flask-WTF's CSRF protection, its `protect` as Flask-WTF 1.2 writes it, except that the token
+    """Flask-WTF's CSRF protection, its `protect` as Flask-WTF 1.3 writes it, except that the token
     is checked by `check_csrf_token` (survey/sessions.py: the same checks and messages, with a
     serializer kept per secret instead of one built on every post). tests/test_csrf.py holds the
     two to the same answers."""
