@@ -9,8 +9,8 @@ bulk with Core executemany). Then, each in a subprocess of its own so its peak m
   export-sav   the same to SPSS .sav
 
 Time is the work inside the child (after imports and app start-up), as wall seconds and as the
-child's CPU seconds (`time.process_time`: what a VM's stolen moments do not inflate); the start-up
-itself is shown apart. Only local files are touched.
+child's own CPU seconds (`time.process_time`: waits on the disk or on other processes left out);
+the start-up itself is shown apart. Only local files are touched.
 
     .venv/bin/python benchmarks/exports.py                     # 10k (each target 7 times) and 100k (3 times)
     .venv/bin/python benchmarks/exports.py --sizes 1000000     # 1M: the database alone takes minutes to fill
