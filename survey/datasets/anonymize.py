@@ -182,22 +182,12 @@ def _combine(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 def _small_groups(codes: list[np.ndarray], weights: np.ndarray, k: int) -> np.ndarray:
-    """Per combination: whether the rows sharing its codes in every column are fewer than k."""
+    """Per combination: whether the rows sharing its codes in every column are fewer than k (the
+    rule `_LatticeGroups` keeps incrementally, counted here from scratch)."""
     if len(weights) == 0:
         return np.zeros(0, dtype=bool)
-    # one int64 key per combination (mixed radix), unless the key space would overflow
-    key, space = np.zeros(len(weights), dtype=np.int64), 1
-    for column in codes:
-        radix = int(column.max()) + 1
-        if space * radix >= 2 ** 62:
-            key, space = _combine(key, column), len(weights)
-        else:
-            key, space = key * radix + column, space * radix
-    if space > 4 * len(weights):
-        _, key = np.unique(key, return_inverse=True)
-        key = key.reshape(-1)
-    sizes = np.bincount(key, weights=weights)
-    return sizes[key] < k
+    inverse = _distinct(codes, len(weights))[2].reshape(-1)
+    return np.bincount(inverse, weights=weights)[inverse] < k
 
 
 class _LatticeGroups:
