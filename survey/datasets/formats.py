@@ -249,26 +249,38 @@ def _statistical_columns(columns_data: Mapping[str, pd.Series | np.ndarray], col
     """`_statistical` over columns given as series or arrays: float64 series for numbers and labelled
     codes, object series (None for missing) for text; the labels and missing codes per column."""
     data: dict[str, pd.Series] = {}
-    value_labels: dict[str, dict] = {}
-    missing: dict[str, list] = {}
+    recodes, value_labels, missing = _statistical_labels(columns, lang)
     for column in columns:
         series = columns_data[column.name]
         if not isinstance(series, pd.Series):
             series = pd.Series(series, dtype=object if column.storage == "string" else None)
-        if column.storage == "string" and column.value_labels:
-            codes = {code: float(i) for i, code in enumerate(column.value_labels, 1)}
-            data[column.name] = series.map(codes).astype("float64")
-            value_labels[column.name] = {float(i): label_in(column.value_labels[code], lang) for code, i in codes.items()}
-            missing[column.name] = [float(codes[c]) for c in column.missing_codes if c in codes]
+        if column.name in recodes:
+            data[column.name] = series.map(recodes[column.name]).astype("float64")
         elif column.storage == "string":
             data[column.name] = series.astype(object).where(series.notna(), None)
         else:
             data[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
+    return data, value_labels, missing
+
+
+def _statistical_labels(columns: list[Column], lang: str):
+    """Per column: the recoding of labelled string codes to 1..n (by column name), the value labels
+    and the missing codes, as SPSS and Stata get them (numbers only; columns without any left out)."""
+    recodes: dict[str, dict] = {}
+    value_labels: dict[str, dict] = {}
+    missing: dict[str, list] = {}
+    for column in columns:
+        if column.storage == "string" and column.value_labels:
+            codes = {code: float(i) for i, code in enumerate(column.value_labels, 1)}
+            recodes[column.name] = codes
+            value_labels[column.name] = {float(i): label_in(column.value_labels[code], lang) for code, i in codes.items()}
+            missing[column.name] = [float(codes[c]) for c in column.missing_codes if c in codes]
+        elif column.storage != "string":
             if column.value_labels:
                 value_labels[column.name] = {float(code): label_in(text, lang) for code, text in column.value_labels.items()
                                              if isinstance(code, (int, float))}
             missing[column.name] = [float(c) for c in column.missing_codes if isinstance(c, (int, float))]
-    return data, value_labels, {k: v for k, v in missing.items() if v}
+    return recodes, value_labels, {k: v for k, v in missing.items() if v}
 
 
 def write_sav(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
@@ -301,17 +313,16 @@ def write_sav_blocks(blocks: Iterable[Mapping[str, np.ndarray]], columns: list[C
     (tests/datasets/test_sav_blocks.py). `text_bytes`: each text column's longest value in UTF-8 bytes.
     Returns False, writing nothing, when a text is longer than SPSS's short strings: `write_sav` then."""
     import pyreadstat
-    data0, value_labels, missing = _statistical_columns(
-        {c.name: np.zeros(0, dtype=object if c.storage == "string" else np.float64) for c in columns}, columns,
-        label_language)
-    texts = [name for name, series in data0.items() if series.dtype == object]
-    widths = {name: max(1, int(text_bytes.get(name, 0))) for name in texts}
+    recodes, value_labels, missing = _statistical_labels(columns, label_language)
+    # text stays text unless its codes are recoded to numbers
+    widths = {c.name: max(1, int(text_bytes.get(c.name, 0))) for c in columns
+              if c.storage == "string" and c.name not in recodes}
     if any(width > SAV_SHORT_STRING for width in widths.values()):
         return False
-    header = pd.DataFrame({name: pd.Series(["x" * widths[name]] if name in widths else [np.nan],
-                                           dtype=object if name in widths else "float64") for name in data0})
+    header = pd.DataFrame({c.name: pd.Series(["x" * widths[c.name]] if c.name in widths else [np.nan],
+                                             dtype=object if c.name in widths else "float64") for c in columns})
     pyreadstat.write_sav(header, str(path), **_sav_dictionary(columns, file_label, label_language, value_labels, missing))
-    layout = [(name, f"S{8 * -(-widths[name] // 8)}" if name in widths else "<f8") for name in data0]
+    layout = [(c.name, f"S{8 * -(-widths[c.name] // 8)}" if c.name in widths else "<f8") for c in columns]
     record = np.dtype([(f"c{i}", kind) for i, (_, kind) in enumerate(layout)])
     with open(path, "r+b") as f:
         f.seek(SAV_SLOTS_AT)
@@ -334,22 +345,21 @@ def write_sav_blocks(blocks: Iterable[Mapping[str, np.ndarray]], columns: list[C
                       for i, (name, _) in enumerate(layout) if name in widths]
         cases = 0
         for block in blocks:
-            data, _, _ = _statistical_columns(block, columns, label_language)
-            n = len(next(iter(data.values()))) if data else 0
+            n = len(next(iter(block.values()))) if block else 0
             if n == 0:
                 continue
             rows = np.empty(n, dtype=record)
             for i, (name, kind) in enumerate(layout):
-                values = data[name]
+                values = block[name]
                 if name in widths:
                     # each distinct text encoded once (most text columns hold a few values)
-                    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+                    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
                     encoded = [str(v).encode() for v in distinct] + [b""]   # the last: missing
                     if max(map(len, encoded)) > widths[name]:
                         raise ValueError(f"a value of {name} is longer than the {widths[name]} bytes counted")
                     rows[f"c{i}"] = np.array(encoded, dtype=kind)[codes]   # -1 (missing) takes the last
                 else:
-                    numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+                    numbers = _sav_numbers(values, recodes.get(name))
                     rows[f"c{i}"] = np.where(np.isnan(numbers), SAV_SYSMIS, numbers)
             raw = rows.view(np.uint8).reshape(n, record.itemsize)
             for low, high in text_spans:   # numpy pads bytes with NUL, SPSS with spaces
@@ -363,6 +373,19 @@ def write_sav_blocks(blocks: Iterable[Mapping[str, np.ndarray]], columns: list[C
             f.seek(cases_64)
             f.write(np.array([cases], dtype="<i8").tobytes())
     return True
+
+
+def _sav_numbers(values: np.ndarray, recode: dict | None) -> np.ndarray:
+    """A block's column as float64 (NaN: missing), as `_statistical_columns` makes it, without a
+    pandas Series per column and block: labelled codes recoded (each distinct code looked up once),
+    numbers as they are, anything else through pandas."""
+    if recode is not None:
+        codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        lookup = np.array([recode.get(v, np.nan) for v in distinct] + [np.nan], dtype=np.float64)
+        return lookup[codes]   # -1 (missing) takes the last
+    if isinstance(values, np.ndarray) and values.dtype == np.float64:
+        return values
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def write_dta(dataset: Dataset, path: Path, label_language: str = "sv") -> None:
