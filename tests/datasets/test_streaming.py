@@ -35,6 +35,8 @@ def tricky_frame(n: int = 3000, seed: int = 1) -> tuple[pd.DataFrame, list[Colum
         "whole": pd.array(np.where(rng.random(n) < 0.2, np.nan, rng.integers(-9, 99, n)), dtype="Int64"),
         "score": np.where(rng.random(n) < 0.2, np.nan, rng.integers(1, 40, n) / rng.choice([1, 3, 7], n)),
         "odd": rng.choice([0.0, -0.0, 4.0, 1e-5, 1.5e-7, 4.1e10, 1e16, 1.2345e20, np.inf, -np.inf, np.nan], n),
+        # the same without a negative zero: written by looking up each distinct value's text
+        "odd_few": rng.choice([0.0, 4.0, 1e-5, 1.5e-7, 4.1e10, 1e16, 1.2345e20, np.inf, -np.inf, np.nan], n),
         "text": pd.Series(rng.choice(["vanlig", "a,b", "a;b", 'citat "x"', "rad\nbrytning", "cr\rx", "", None,
                                       "=1+1", "-2", "@x", "\tx", "åäö ﻻ", "  mellanslag "], n), dtype=object),
     })
