@@ -22,6 +22,7 @@ By default 7 times below 50,000 rows, where a run is short, and 3 times from the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -127,9 +128,13 @@ def child(target: str, url: str, out: Path) -> None:
         from survey.datasets.runs import ExportRequest, run_export
         from survey.extensions import db
         # the modules an export writes with, loaded before the clock as pandas is for the bare copy
-        # (a server loads them at its first export; pyreadstat alone takes a tenth of a second)
+        # (a server loads them at its first export; pyreadstat alone takes a tenth of a second).
+        # pyreadstat hands a frame to narwhals, which loads its pandas backend at the first call
+        # (about 30 ms of imports here): loaded here too, as the import it is
         import pyarrow.csv  # noqa: F401
         import pyreadstat  # noqa: F401
+        with contextlib.suppress(ImportError):
+            import narwhals._pandas_like.namespace  # noqa: F401
 
         import survey.datasets.formats  # noqa: F401
         with app.app_context():
