@@ -132,7 +132,8 @@ def test_csv_written_from_blocks_of_arrays_is_the_csv_of_the_typed_frames(tmp_pa
                "text": frame["text"].to_numpy(dtype=object)[part]}
               for part in (slice(0, 1000), slice(1000, 1001), slice(1001, None))]
     write_csv_frames([frame], columns, tmp_path / "frames.csv", dialect)
-    write_csv_blocks(blocks, columns, {"whole": True, "score": False, "odd": False, "odd_few": False}, tmp_path / "blocks.csv", dialect)
+    whole = {"whole": True, "score": False, "odd": False, "odd_few": False}
+    write_csv_blocks(blocks, columns, whole, tmp_path / "blocks.csv", dialect)
     assert (tmp_path / "blocks.csv").read_bytes() == (tmp_path / "frames.csv").read_bytes()
 
 

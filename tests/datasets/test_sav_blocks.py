@@ -94,3 +94,24 @@ def test_text_longer_than_an_spss_short_string_is_written_whole(tmp_path):
     write_sav(whole, tmp_path / "whole.sav")
     pd.testing.assert_frame_equal(frame, read(tmp_path / "whole.sav")[0])
     assert np.array_equal(frame.columns, whole.frame.columns)
+
+
+def test_labelled_string_codes_are_recoded_block_by_block_as_in_the_whole_frame(tmp_path):
+    from survey.datasets.columns import Column
+    from survey.datasets.formats import _statistical_columns, write_sav_blocks
+    columns = [Column("kind", {"sv": "Slag"}, "item", "nominal", "string",
+                      value_labels={"a": {"sv": "A"}, "b": {"sv": "B"}, "dk": {"sv": "Vet ej"}}, missing_codes=("dk",)),
+               Column("n", {"sv": "Antal"}, "item", "scale", "numeric"),
+               Column("note", {"sv": "Text"}, "item", "nominal", "string")]
+    values = {"kind": np.array(["a", None, "dk", "b", "zz", "a"], dtype=object),   # "zz": a code without a label
+              "n": np.array([1.0, np.nan, 3.0, 4.0, 5.0, 6.0]),
+              "note": np.array(["x", None, "å", "", "y", "z"], dtype=object)}
+    blocks = [{name: column[part] for name, column in values.items()} for part in (slice(0, 4), slice(4, None))]
+    assert write_sav_blocks(blocks, columns, "test", {"note": 2}, tmp_path / "blocks.sav", "sv")
+    frame, meta = read(tmp_path / "blocks.sav")
+    expected, labels, missing = _statistical_columns(values, columns, "sv")
+    # 1, NaN, 3, 2, NaN, 1
+    np.testing.assert_array_equal(frame["kind"].to_numpy(), expected["kind"].to_numpy())
+    np.testing.assert_array_equal(frame["n"].to_numpy(), expected["n"].to_numpy())
+    assert meta.variable_value_labels["kind"] == labels["kind"] == {1.0: "A", 2.0: "B", 3.0: "Vet ej"}
+    assert meta.missing_ranges["kind"] == [{"lo": 3.0, "hi": 3.0}] and missing["kind"] == [3.0]

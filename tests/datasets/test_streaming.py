@@ -58,12 +58,13 @@ def test_csv_rows_are_the_bytes_pandas_to_csv_writes(dialect):
 def test_whole_numbers_looked_up_are_written_as_the_integers_they_hold():
     from survey.datasets.formats import WHOLE_LOOKUP_MAX, _whole_texts
     rng = np.random.default_rng(8)
+    wide = rng.integers(0, WHOLE_LOOKUP_MAX * 5, 500)       # more values than are looked up
     columns = [
         np.where(rng.random(500) < 0.3, np.nan, rng.integers(-9, 6, 500)).astype(float),       # codes, -9 missing code
         np.full(500, np.nan),                                                                   # nothing answered
         np.full(500, 7.0),                                                                      # one value
         rng.integers(0, 2, 500).astype(float),                                                  # a 0/1 option
-        np.where(rng.random(500) < 0.1, np.nan, rng.integers(0, WHOLE_LOOKUP_MAX * 5, 500)).astype(float),   # wide
+        np.where(rng.random(500) < 0.1, np.nan, wide).astype(float),
         rng.integers(-9, 6, 500).astype(float),                                                 # codes again, shared texts
     ]
     for values, text in zip(columns, _whole_texts(columns)):
