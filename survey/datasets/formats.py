@@ -246,8 +246,7 @@ def _float_text(values: np.ndarray, decimal: str) -> pa.Array:
 
 
 def _float_cells(values: np.ndarray, decimal: str) -> pa.Array:
-    """`_float_text` cell by cell: formatted by Arrow, and by repr where Arrow writes otherwise."""
-    values = np.asarray(values, dtype=np.float64)
+    """`_float_text` cell by cell (float64 values): formatted by Arrow, and by repr where Arrow writes otherwise."""
     text = pa.array(values, from_pandas=True).cast(pa.string())
     with np.errstate(invalid="ignore"):
         size = np.abs(values)
@@ -296,7 +295,8 @@ def _statistical_columns(columns_data: Mapping[str, pd.Series | np.ndarray], col
         if not isinstance(series, pd.Series):
             series = pd.Series(series, dtype=object if column.storage == "string" else None)
         if column.name in recodes:
-            data[column.name] = series.map(recodes[column.name]).astype("float64")
+            data[column.name] = pd.Series(_recoded(series.to_numpy(dtype=object), recodes[column.name]),
+                                          index=series.index)
         elif column.storage == "string":
             data[column.name] = series.astype(object).where(series.notna(), None)
         else:
@@ -416,14 +416,20 @@ def write_sav_blocks(blocks: Iterable[Mapping[str, np.ndarray]], columns: list[C
     return True
 
 
+def _recoded(values: np.ndarray, recode: dict) -> np.ndarray:
+    """Labelled string codes as their numbers 1..n (float64; missing or unlabelled: NaN), each
+    distinct code looked up once."""
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    lookup = np.array([recode.get(v, np.nan) for v in distinct] + [np.nan], dtype=np.float64)
+    return lookup[codes]   # -1 (missing) takes the last
+
+
 def _sav_numbers(values: np.ndarray, recode: dict | None) -> np.ndarray:
     """A block's column as float64 (NaN: missing), as `_statistical_columns` makes it, without a
-    pandas Series per column and block: labelled codes recoded (each distinct code looked up once),
-    numbers as they are, anything else through pandas."""
+    pandas Series per column and block: labelled codes recoded, numbers as they are, anything else
+    through pandas."""
     if recode is not None:
-        codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-        lookup = np.array([recode.get(v, np.nan) for v in distinct] + [np.nan], dtype=np.float64)
-        return lookup[codes]   # -1 (missing) takes the last
+        return _recoded(values, recode)
     if isinstance(values, np.ndarray) and values.dtype == np.float64:
         return values
     return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
