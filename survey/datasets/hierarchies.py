@@ -17,7 +17,7 @@ from survey.questionnaires.items import ChoiceItem, Item, MultipleChoiceItem, Nu
 from survey.questionnaires.variables import Variable
 
 from .columns import SUPPRESSED, Column
-from .records import ResponseRecord
+from .records import RecordColumns, ResponseRecord
 
 OTHER = "other"
 OTHER_LABEL = {"en": "Other (rare answers merged)", "sv": "Annat (ovanliga svar sammanslagna)"}
@@ -45,9 +45,9 @@ class QuasiIdentifier:
     def raw(self, record: ResponseRecord) -> Hashable:
         raise NotImplementedError
 
-    def raws(self, records) -> list:
-        """`raw` of each record: an export reads every record's QIs twice, so subclasses do it in one go."""
-        return [self.raw(record) for record in records]
+    def raws(self, chunk: RecordColumns) -> list:
+        """`raw` of each response of a chunk: subclasses read the chunk's columns in one go."""
+        return [self.raw(record) for record in chunk.records()]
 
     def key(self, raw: Hashable, level: str) -> Hashable | None:
         raise NotImplementedError
@@ -75,8 +75,8 @@ class SubmissionDate(QuasiIdentifier):
     def raw(self, record):
         return record.submitted_at.date()
 
-    def raws(self, records):
-        return [record.submitted_at.date() for record in records]
+    def raws(self, chunk):
+        return [moment.date() for moment in chunk.submitted_at]
 
     def key(self, raw: date, level):
         if level == "week":
@@ -117,8 +117,8 @@ class Activity(QuasiIdentifier):
         self.activity_of.setdefault(record.collection, record.activity)
         return (record.collection, record.activity)
 
-    def raws(self, records):
-        pairs = [(record.collection, record.activity) for record in records]
+    def raws(self, chunk):
+        pairs = list(zip(chunk.collection, chunk.activity))
         for collection, activity in dict.fromkeys(pairs):   # in order, as raw() would meet them
             self.activity_of.setdefault(collection, activity)
         return pairs
@@ -161,8 +161,8 @@ class QuestionnaireLanguage(QuasiIdentifier):
     def raw(self, record):
         return record.language
 
-    def raws(self, records):
-        return [record.language for record in records]
+    def raws(self, chunk):
+        return list(chunk.language)
 
     def key(self, raw, level):
         if level == "language":
@@ -197,9 +197,9 @@ class ItemQuasiIdentifier(QuasiIdentifier):
         value = record.answers.get(self.item.var)
         return tuple(value) if isinstance(value, list) else value
 
-    def raws(self, records):
+    def raws(self, chunk):
         var = self.item.var
-        return [tuple(value) if isinstance(value, list) else value for value in (r.answers.get(var) for r in records)]
+        return [tuple(value) if isinstance(value, list) else value for value in (a.get(var) for a in chunk.answers)]
 
     def _generated(self, suffix: str, label: dict[str, str], measure: str, storage: str,
                    value_labels: dict, note: str) -> Column:
@@ -220,9 +220,9 @@ class Age(ItemQuasiIdentifier):
     def raw(self, record):
         return (record.answers.get(self.item.var), record.submitted_at.year)
 
-    def raws(self, records):
+    def raws(self, chunk):
         var = self.item.var
-        return [(record.answers.get(var), record.submitted_at.year) for record in records]
+        return [(answers.get(var), moment.year) for answers, moment in zip(chunk.answers, chunk.submitted_at)]
 
     def key(self, raw, level):
         value, year = raw

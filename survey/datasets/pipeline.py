@@ -15,6 +15,7 @@ import hmac
 import inspect
 import itertools
 import json
+import math
 import operator
 import os
 import tempfile
@@ -41,7 +42,7 @@ from .anonymize import MIN_K, ExportRefused
 from .columns import Column
 from .hierarchies import ItemQuasiIdentifier
 from .layout import ExportError, Layout, build_layout, scale_column_names
-from .records import Chunks
+from .records import Chunks, RecordColumns, as_columns
 from .redact import redact
 from .reliability import Alpha, AlphaAccumulator
 from .report import AnonymizationReport
@@ -174,7 +175,7 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
     languages: dict[str, int] = {}
     widths = _Widths(options.k)
     n = 0
-    for chunk in chunks():
+    for chunk in map(as_columns, chunks()):
         _check_records(chunk, layout)
         size = len(chunk)
         qi_codes = [_encode(seen[position], qi.raws(chunk)) for position, qi in enumerate(qis)]
@@ -183,7 +184,7 @@ def stream_dataset(chunks: Chunks, definitions: Mapping[int, Definition], option
         combo = combinations.add(qi_codes, size)
         built = builder.build(chunk, combo)
         built["_combo"] = combo.astype(np.float64)
-        built["_language"] = _encode(languages, [r.language for r in chunk]).astype(np.float64)
+        built["_language"] = _encode(languages, chunk.language).astype(np.float64)
         for var, names in sensitive.items():
             pairs[var].add(combo, _literal_ids(sensitive_seen[var], [built[name] for name in names], size))
         for name in spill.text:
@@ -365,7 +366,7 @@ def _check_reading(chunks: Chunks, layout: Layout, seen: list[dict], digests: li
     compared = [position for position, qi in enumerate(qis) if not takes_answers or not isinstance(qi, ItemQuasiIdentifier)]
     again = {position: hashlib.blake2b(digest_size=32) for position in compared}
     index = 0
-    for chunk in (chunks(answers=()) if takes_answers else chunks()):
+    for chunk in map(as_columns, chunks(answers=()) if takes_answers else chunks()):
         if index + len(chunk) > n:
             raise ExportError("The responses changed between the two readings: more came the second time.")
         for position in compared:
@@ -557,8 +558,8 @@ def export(chunks: Chunks, definitions: Mapping[int, Definition], options: Expor
 BUCKET_ROWS = 10_000     # rows shuffled in memory at once when the file is written
 
 
-def _check_records(chunk, layout: Layout) -> None:
-    for questionnaire, version in {(r.questionnaire, r.version) for r in chunk}:
+def _check_records(chunk: RecordColumns, layout: Layout) -> None:
+    for questionnaire, version in set(zip(chunk.questionnaire, chunk.version)):
         if questionnaire != layout.questionnaire:
             raise ExportError(f"A response to {questionnaire!r} came with the export of {layout.questionnaire!r}.")
         if version not in layout.definitions:
@@ -682,6 +683,8 @@ class _ChunkBuilder:
                                         if var in self.plain_numbers[version]
                                         or var not in {v for v, *_ in self.items[version]}]
                               for version in layout.definitions}
+        self.other_reads = {version: [var for var in self.reads[version] if var not in set(self.numeric_reads[version])]
+                            for version in layout.definitions}
 
     def _written(self, var: str, layout: Layout) -> bool:
         """Whether any column of the item is in the file (free text left out is not even read)."""
@@ -696,21 +699,21 @@ class _ChunkBuilder:
             return "options"
         return "cells"
 
-    def build(self, records, combos: np.ndarray) -> dict[str, np.ndarray]:
+    def build(self, chunk: RecordColumns, combos: np.ndarray) -> dict[str, np.ndarray]:
         """The columns of every row of the chunk but the quasi-identifiers' (which wait for the plan);
         `combos`: each row's combination of raw QI codes (what the plan decides a row's fate by)."""
-        size = len(records)
+        size = len(chunk)
         out: dict[str, np.ndarray] = {}
         self.combos = combos
-        out["wave"] = _texts([r.wave for r in records])
-        out["questionnaire_version"] = _numbers([r.version for r in records])
-        out["channel"] = _texts([r.channel for r in records])
-        answers = [r.answers for r in records]
-        versions = {r.version for r in records}
+        out["wave"] = _texts(chunk.wave)
+        out["questionnaire_version"] = _numbers(chunk.version)
+        out["channel"] = _texts(chunk.channel)
+        answers = chunk.answers
+        versions = set(chunk.version)
         if len(versions) == 1:
             groups = [(versions.pop(), None, answers)]
         else:
-            version_of = np.array([r.version for r in records])
+            version_of = np.array(chunk.version)
             groups = [(v, np.flatnonzero(version_of == v), None) for v in sorted(versions)]
         for version, rows, group_answers in groups:
             if group_answers is None:
@@ -760,18 +763,20 @@ class _ChunkBuilder:
         options = self.options
         # every answer column the version needs, read in one sweep over the answers (dict.get mapped
         # over the names per row, then transposed: a third of the time of one pass per item)
-        names = self.reads[version]
+        numeric = self.numeric_reads[version]
+        matrix = _number_matrix(answers, numeric) if numeric and answers else None
+        names = self.reads[version] if matrix is None else self.other_reads[version]
         if answers:
             raw = dict(zip(names, zip(*[list(map(a.get, names)) for a in answers])))
         else:
             raw = {name: () for name in names}
-        numeric = self.numeric_reads[version]
-        if numeric and answers:
+        if matrix is not None:
+            raw.update(zip(numeric, matrix))
+        elif numeric and answers:
             columns = [raw[var] for var in numeric]
-            # plain numbers (no text, no booleans): all converted in one call, as _numbers would each
+            # plain numbers and nulls (no text, no booleans): all converted in one call, as _numbers would each
             if set(map(type, itertools.chain.from_iterable(columns))) <= {int, float, type(None)}:
-                matrix = np.array(columns, dtype=np.float64)
-                raw.update(zip(numeric, matrix))
+                raw.update(zip(numeric, np.array(columns, dtype=np.float64)))
         for var, item, kind, free_text in self.items[version]:
             values = raw[var]
             if kind == "plain" and not free_text:
@@ -816,6 +821,23 @@ class _ChunkBuilder:
         return out
 
 
+def _number_matrix(answers: Sequence[dict], names: list[str]) -> np.ndarray | None:
+    """The answers to `names` as one float matrix, a row per name (NaN where a response has no such
+    answer), or None if any is not a plain number (text, a boolean, an explicit null): the caller then
+    converts them as `_numbers` would. Each response's answers go straight into one flat list (NaN for a
+    missing key) and one `np.fromiter` converts them all, rather than transposing them into tuples
+    and converting those by `np.array`: 4 % fewer instructions for a whole 10k export."""
+    missing = [math.nan] * len(names)
+    flat: list = []
+    extend = flat.extend
+    for answer in answers:
+        extend(map(answer.get, names, missing))
+    if not set(map(type, flat)) <= {int, float}:
+        return None
+    matrix = np.fromiter(flat, dtype=np.float64, count=len(flat)).reshape(len(answers), len(names))
+    return np.ascontiguousarray(matrix.T)
+
+
 def _chosen(item, values) -> dict[str, np.ndarray] | None:
     """A multiple-choice item's 0/1 columns (NaN when unanswered), as `export_values` gives them: the
     chosen codes of all rows in one flat list, looked up once, then one comparison per option.
@@ -857,10 +879,15 @@ def item_scores(definition: Definition, var: str, values, reverse: bool) -> np.n
         x = _numbers(values)
     item = definition.items[var]
     if isinstance(item, ChoiceItem):
-        scored = [value for value, choice in item.choice_list._by_number.items() if not choice.missing]
-        valid = np.zeros(len(x), dtype=bool)
-        for value in scored:   # a handful of codes: one comparison each beats np.isin's sort
-            valid |= x == value
+        span = item.choice_list.scored_span
+        if span is not None:   # codes low..high, every one scored: in range and whole
+            with np.errstate(invalid="ignore"):
+                valid = (x >= span[0]) & (x <= span[1]) & (x == np.floor(x))
+        else:
+            scored = [value for value, choice in item.choice_list._by_number.items() if not choice.missing]
+            valid = np.zeros(len(x), dtype=bool)
+            for value in scored:   # a handful of codes: one comparison each beats np.isin's sort
+                valid |= x == value
         if reverse:
             low, high = item.choice_list.scored_bounds()
     else:

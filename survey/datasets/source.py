@@ -1,6 +1,6 @@
 """The database side of an export: which collections, which responses, which definitions.
 
-Responses are read as plain rows (never ORM objects) in chunks of ResponseRecord, streamed with
+Responses are read as plain rows (never ORM objects) in chunks (RecordColumns), streamed with
 yield_per (a server-side cursor on PostgreSQL), so memory does not grow with the table. The export
 reads them once: each reading is one SELECT, which sees one consistent state of the table on SQLite
 and PostgreSQL alike (`chunks.snapshot`), so the export needs no second reading to check it. Readings
@@ -21,7 +21,7 @@ from ..fieldwork.models import Collection
 from ..questionnaires.definition import Definition
 from ..questionnaires.models import Questionnaire, QuestionnaireVersion
 from ..responses.models import Response
-from .records import trusted_record
+from .records import RecordColumns
 
 CHUNK = 2000
 
@@ -117,7 +117,7 @@ class ResponseSource:
         return {version.number: version.parsed for version in versions}
 
     def chunks(self, answers: Iterable[str] | None = None):
-        """Lists of ResponseRecord in response id order; the same ones on every call. With `answers`,
+        """RecordColumns in response id order; the same ones on every call. With `answers`,
         a database that can pick answers out of the JSON cheaply (PostgreSQL) sends only those; the
         records then hold only them. SQLite parses the JSON to pick from it, which took longer than
         sending it whole and parsing it here (benchmarks/README.md, "Exports"), so there they come whole."""
@@ -137,16 +137,17 @@ class ResponseSource:
                      .where(*self._where()).order_by(Response.id)
                      .execution_options(yield_per=self.chunk_size))
         form_id = self.form_id
-        # on the session's connection, but past the ORM's result layer: plain rows are all we need
+        # on the session's connection, but past the ORM's result layer: plain rows are all we need,
+        # handed over transposed (RecordColumns), a column per field
         for rows in db.session.connection().execute(statement).partitions():
+            slugs, activities, waves, numbers, languages, channels, moments, *texts = zip(*rows)
             if keys is None:
-                yield [trusted_record(slug, activity, wave, form_id, number, language, channel, submitted_at,
-                                      loads(text) if text else {})
-                       for slug, activity, wave, number, language, channel, submitted_at, text in rows]
+                answers = [loads(text) if text else {} for text in texts[0]]
             else:
-                yield [trusted_record(row[0], row[1], row[2], form_id, row[3], row[4], row[5], row[6],
-                                      dict(zip(keys, [None if text is None else loads(text) for text in row[7:]])))
-                       for row in rows]
+                answers = [dict(zip(keys, [None if text is None else loads(text) for text in row]))
+                           for row in zip(*texts)] if keys else [{} for _ in rows]
+            yield RecordColumns(slugs, activities, waves, (form_id,) * len(rows), numbers, languages, channels,
+                                moments, answers)
 
     # one statement per reading: the rows come from one snapshot, so one reading is consistent in itself
     chunks.snapshot = True

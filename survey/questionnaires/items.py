@@ -63,6 +63,17 @@ class ChoiceList:
         return min(values), max(values)
 
     @cached_property
+    def scored_span(self) -> tuple[int, int] | None:
+        """(low, high) when the scored codes are exactly the whole numbers from low to high (a Likert
+        scale's 1..5): a code is then scored when it lies within them, which an export tests for a whole
+        column in three comparisons rather than one per code."""
+        values = {c.value for c in self.choices if not c.missing and type(c.value) is int}
+        if not values or len(values) != len([c for c in self.choices if not c.missing]):
+            return None
+        low, high = min(values), max(values)
+        return (low, high) if len(values) == high - low + 1 else None
+
+    @cached_property
     def _by_number(self) -> dict:
         index: dict = {}
         for choice in self.choices:

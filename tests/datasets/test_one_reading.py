@@ -98,8 +98,8 @@ def test_the_check_reading_compares_the_quasi_identifiers_of_the_response_itself
 def test_the_database_source_reads_no_answers_when_none_are_asked_for(answered):
     from survey.datasets.source import ResponseSource, select_collections
     source = ResponseSource(select_collections(["summer"]))
-    full = [record_ for chunk in source.chunks() for record_ in chunk]
-    bare = [record_ for chunk in source.chunks(answers=()) for record_ in chunk]
+    full = [record_ for chunk in source.chunks() for record_ in chunk.records()]
+    bare = [record_ for chunk in source.chunks(answers=()) for record_ in chunk.records()]
     assert len(full) == len(bare) > 0 and any(r.answers for r in full)
     assert all(r.answers == {} for r in bare)
     assert [(r.collection, r.activity, r.version, r.language, r.submitted_at) for r in bare] == \
@@ -161,12 +161,12 @@ def test_the_source_gives_the_same_records_by_index_or_by_a_scan_in_id_order(ans
     expected = {}
     for slugs in (["summer"], ["spring"], ["summer", "spring"]):
         monkeypatch.setattr(ResponseSource, "_scan_in_id_order", lambda self: False)
-        expected[tuple(slugs)] = [r for chunk in ResponseSource(select_collections(slugs)).chunks() for r in chunk]
+        expected[tuple(slugs)] = [r for chunk in ResponseSource(select_collections(slugs)).chunks() for r in chunk.records()]
     monkeypatch.setattr(ResponseSource, "_scan_in_id_order", lambda self: scan)
     for slugs, records in expected.items():
         source = ResponseSource(select_collections(list(slugs)))
         assert source.scan is scan
-        assert [r for chunk in source.chunks() for r in chunk] == records
+        assert [r for chunk in source.chunks() for r in chunk.records()] == records
         assert source.count() == len(records) and source.definitions()
     assert len(expected[("spring",)]) == 3 and len(expected[("summer", "spring")]) == len(expected[("summer",)]) + 3
 

@@ -180,6 +180,33 @@ def test_scale_scores_over_a_chunk_equal_the_row_by_row_rule(form):
             assert (math.isnan(score) and expected_score is None) or score == expected_score
 
 
+def test_codes_in_a_span_are_scored_as_the_row_by_row_rule_scores_them():
+    # agree4 scores 1..4 (9 is "don't know"): a whole column is tested by range, not code by code
+    definition_ = DEFS[1]
+    scale = definition_.scales[0]
+    assert definition_.items["se_a"].choice_list.scored_span == (1, 4)
+    assert definition_.items["gender"].choice_list.scored_span == (1, 3)
+    assert definition_.items["home_languages"].choice_list.scored_span is None   # 1..4 and 8
+    odd = [1, 4, 9, 0, 5, 2.5, 3.0, -0.0, float("inf"), float("nan"), None, 2]
+    columns = [odd, list(reversed(odd)), odd[3:] + odd[:3]]
+    scored = score_columns(definition_, scale, columns)
+    assert scored is not None
+    for row, (score, count) in enumerate(zip(*scored)):
+        expected_score, expected_count = score_and_count(definition_, scale, {
+            var: column[row] for var, column in zip(scale.items, columns) if column[row] is not None})
+        assert count == expected_count
+        assert (math.isnan(score) and expected_score is None) or score == expected_score
+
+
+def test_number_answers_are_read_into_one_matrix_only_when_every_one_is_a_plain_number():
+    answers = [{"a": 1, "b": 2.5}, {"b": 0}, {"a": -9, "c": "x"}]
+    matrix = pipeline._number_matrix(answers, ["a", "b"])
+    assert matrix.flags.c_contiguous
+    np.testing.assert_array_equal(matrix, [[1, np.nan, -9], [2.5, 0, np.nan]])
+    for odd in (True, None, "3", [1]):   # the caller converts these as _numbers would, or row by row
+        assert pipeline._number_matrix(answers + [{"a": odd}], ["a", "b"]) is None
+
+
 def test_a_scale_answer_of_an_odd_type_is_scored_row_by_row():
     scale = DEFS[1].scales[0]
     assert score_columns(DEFS[1], scale, [[1, "2"], [3, 4], [2, 2]]) is None
@@ -313,8 +340,8 @@ def test_the_first_reading_has_the_same_answers_as_the_full_reading(answered, ma
     assert submit("spring", answers=varied_answers(1, seed=9)[0]).status_code == 201
     source = ResponseSource(select_collections(["summer", "spring"]))
     keys = ["activities", "birth_year", "gender", "not_an_item"]
-    full = [record for chunk in source.chunks() for record in chunk]
-    picked = [record for chunk in source.chunks(answers=keys) for record in chunk]
+    full = [record for chunk in source.chunks() for record in chunk.records()]
+    picked = [record for chunk in source.chunks(answers=keys) for record in chunk.records()]
     assert len(full) == len(picked) == 13
     for whole, some in zip(full, picked):
         assert {key: some.answers.get(key) for key in keys} == {key: whole.answers.get(key) for key in keys}
