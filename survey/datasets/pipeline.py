@@ -1059,7 +1059,10 @@ class _Spill:
                              for i in range(len(self.text))]
                 else:
                     numbers, texts = np.zeros((0, len(self.numeric))), [np.zeros(0, dtype=object) for _ in self.text]
-                data = {name: numbers[:, i] for i, name in enumerate(self.numeric)}
+                # a row's numbers lie together in a run; each column is read on its own from here on
+                # (shuffled, scored, written), so they are laid out a column at a time once
+                columns = np.ascontiguousarray(numbers.T)
+                data = {name: columns[i] for i, name in enumerate(self.numeric)}
                 data.update(zip(self.text, texts))
                 yield data
         finally:
