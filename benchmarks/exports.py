@@ -12,12 +12,13 @@ Time is the work inside the child (after imports and app start-up), as wall seco
 child's own CPU seconds (`time.process_time`: waits on the disk or on other processes left out);
 the start-up itself is shown apart. Only local files are touched.
 
-    .venv/bin/python benchmarks/exports.py                     # 10k (each target 7 times) and 100k (3 times)
+    .venv/bin/python benchmarks/exports.py                     # 10k (each target 7 times) and 100k (5 times)
     .venv/bin/python benchmarks/exports.py --sizes 1000000     # 1M: the database alone takes minutes to fill
 
 Each target runs --repeat times per size, in turn, and the medians are compared: on a shared
 machine one run alone was seen to swing by a third, and a run of 10k rows (half a second) by half.
-By default 7 times below 50,000 rows, where a run is short, and 3 times from there.
+By default 7 times below 50,000 rows, where a run is short, 5 times below 500,000 (a median of three
+at 100k was seen to move from 1.16x to 1.46x between two runs an hour apart) and 3 times from there.
 """
 from __future__ import annotations
 
@@ -176,7 +177,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated numbers of responses")
     parser.add_argument("--repeat", type=int, default=None,
                         help="runs of each target per size, taken in turn; the median is compared "
-                             "(default: 7 below 50,000 rows, 3 from there)")
+                             "(default: 7 below 50,000 rows, 5 below 500,000, 3 from there)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -199,7 +200,7 @@ def main() -> None:
             print(f"<!-- {size} rows inserted in {time.perf_counter() - began:.0f} s -->", flush=True)
             # in turn, so a slow moment of a shared machine falls on every target alike
             runs = {target: [] for target in TARGETS}
-            repeat = args.repeat or (7 if size < 50_000 else 3)
+            repeat = args.repeat or (7 if size < 50_000 else 5 if size < 500_000 else 3)
             for _ in range(repeat):
                 for target in TARGETS:
                     runs[target].append(measure(target, url, tmp / f"{target}-{size}"))
