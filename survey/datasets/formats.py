@@ -362,8 +362,8 @@ def write_sav_blocks(blocks: Iterable[Mapping[str, np.ndarray]], columns: list[C
         return False
     # numpy arrays, not a Series each: building 91 one-row Series took 8-12 ms, the arrays 1.5 (same file).
     # Numbers 0, not missing: pyreadstat drops the nulls of every column that has any before looking at
-    # its type, a third of its time for this one row, and the row is cut off below; the dictionary is
-    # the same byte for byte (tests/datasets/test_sav_blocks.py reads the whole file back)
+    # its type, a third of its time for this one row, and the row is cut off below; the dictionary came
+    # out the same byte for byte (compared by hand; tests/datasets/test_sav_blocks.py reads it all back)
     header = pd.DataFrame({c.name: np.array(["x" * widths[c.name]], dtype=object) if c.name in widths
                            else np.zeros(1) for c in columns})
     pyreadstat.write_sav(header, str(path), **_sav_dictionary(columns, file_label, label_language, value_labels, missing))

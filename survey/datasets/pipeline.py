@@ -1,11 +1,12 @@
 """From response records to an anonymized, documented dataset: the whole export without Flask.
 
-The caller hands over a callable yielding chunks of ResponseRecord (read once to build the rows, and
-a second time without answers, as a check, unless each reading is one snapshot) and the
-questionnaire's definitions by version number. Raw background answers and raw free text are never
-held for all rows at once: rows wait on disk with free text already scrubbed and quasi-identifiers
-as one bare number, their combination of the distinct raw values seen (the combinations and values
-themselves stay in memory), and they are generalized or suppressed by the plan as the file is written.
+The caller hands over a callable yielding chunks of responses, each a list of ResponseRecord or one
+RecordColumns (read once to build the rows, and a second time without answers, as a check, unless
+each reading is one snapshot) and the questionnaire's definitions by version number. Raw background
+answers and raw free text are never held for all rows at once: rows wait on disk with free text
+already scrubbed and quasi-identifiers as one bare number, their combination of the distinct raw
+values seen (the combinations and values themselves stay in memory), and they are generalized or
+suppressed by the plan as the file is written.
 """
 from __future__ import annotations
 
@@ -683,8 +684,9 @@ class _ChunkBuilder:
                                         if var in self.plain_numbers[version]
                                         or var not in {v for v, *_ in self.items[version]}]
                               for version in layout.definitions}
-        self.other_reads = {version: [var for var in self.reads[version] if var not in set(self.numeric_reads[version])]
-                            for version in layout.definitions}
+        # (and the rest: read as they are when the numbers come as one matrix)
+        self.other_reads = {version: [var for var in self.reads[version] if var not in numbers]
+                            for version, numbers in ((v, set(self.numeric_reads[v])) for v in layout.definitions)}
 
     def _written(self, var: str, layout: Layout) -> bool:
         """Whether any column of the item is in the file (free text left out is not even read)."""
