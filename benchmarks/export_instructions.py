@@ -31,24 +31,8 @@ TARGETS = ("export-csv", "export-sav", "pandas-csv")
 
 def counted(target: str, url: str, out: Path) -> None:
     """In the process valgrind runs: the target once untraced, then once with instrumentation on."""
-    from exports import BARE_SQL, SLUG
-    if target == "pandas-csv":
-        import pandas as pd
-        from sqlalchemy import create_engine
-        engine = create_engine(url)
-
-        def work():
-            pd.read_sql(BARE_SQL, engine).to_csv(out / "bare.csv", index=False)
-    else:
-        from survey import create_app
-        from survey.datasets.runs import ExportRequest, run_export
-        from survey.extensions import db
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "EXPORTS_DIR": str(out)})
-        app.app_context().push()
-
-        def work():
-            run_export(ExportRequest((SLUG,), target.split("-", 1)[1], k=5), out, actor_name="benchmark")
-            db.session.commit()
+    from exports import prepare
+    work = prepare(target, url, out)
     work()
     subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], check=True, capture_output=True)
     work()

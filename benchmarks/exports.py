@@ -119,15 +119,15 @@ def build_database(path: Path, rows: int, seed: int = 1) -> str:
 
 
 # -- the measured children -------------------------------------------------------------------------
-def child(target: str, url: str, out: Path) -> None:
-    if target == "startup" or target.startswith("export"):
+def prepare(target: str, url: str, out: Path):
+    """Everything a target needs before the clock (imports, app start-up, engine); returns the work
+    itself, a callable that runs the target once and returns what it made. Also used by
+    export_instructions.py, which runs the same work under valgrind."""
+    if target.startswith("export"):
         from survey import create_app
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "EXPORTS_DIR": str(out)})
-        if target == "startup":
-            print(json.dumps({"seconds": 0.0, "rows": 0}))
-            return
         from survey.datasets.runs import ExportRequest, run_export
         from survey.extensions import db
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "EXPORTS_DIR": str(out)})
         # the modules an export writes with, loaded before the clock as pandas is for the bare copy
         # (a server loads them at its first export; pyreadstat alone takes a tenth of a second).
         # pyreadstat hands a frame to narwhals, which loads its pandas backend at the first call
@@ -138,21 +138,35 @@ def child(target: str, url: str, out: Path) -> None:
             import narwhals._pandas_like.namespace  # noqa: F401
 
         import survey.datasets.formats  # noqa: F401
-        with app.app_context():
-            began, cpu = time.perf_counter(), time.process_time()
+        app.app_context().push()   # this process does nothing else
+
+        def work() -> dict:
             result = run_export(ExportRequest((SLUG,), target.split("-", 1)[1], k=5), out, actor_name="benchmark")
             db.session.commit()
-            seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
-        print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": result.rows, "k": result.report.k_reached}))
-    else:
-        import pandas as pd
-        from sqlalchemy import create_engine
-        engine = create_engine(url)
-        began, cpu = time.perf_counter(), time.process_time()
+            return {"rows": result.rows, "k": result.report.k_reached}
+        return work
+    import pandas as pd
+    from sqlalchemy import create_engine
+    engine = create_engine(url)
+
+    def work() -> dict:
         frame = pd.read_sql(BARE_SQL, engine)
         frame.to_csv(out / "bare.csv", index=False)
-        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
-        print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": len(frame)}))
+        return {"rows": len(frame)}
+    return work
+
+
+def child(target: str, url: str, out: Path) -> None:
+    if target == "startup":
+        from survey import create_app
+        create_app({"SQLALCHEMY_DATABASE_URI": url, "EXPORTS_DIR": str(out)})
+        print(json.dumps({"seconds": 0.0, "rows": 0}))
+        return
+    work = prepare(target, url, out)
+    began, cpu = time.perf_counter(), time.process_time()
+    made = work()
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    print(json.dumps({"seconds": seconds, "cpu": cpu, **made}))
 
 
 def measure(target: str, url: str, out: Path) -> dict:

@@ -685,8 +685,10 @@ class _ChunkBuilder:
                                         or var not in {v for v, *_ in self.items[version]}]
                               for version in layout.definitions}
         # (and the rest: read as they are when the numbers come as one matrix)
-        self.other_reads = {version: [var for var in self.reads[version] if var not in numbers]
-                            for version, numbers in ((v, set(self.numeric_reads[v])) for v in layout.definitions)}
+        self.other_reads = {}
+        for version in layout.definitions:
+            numbers = set(self.numeric_reads[version])
+            self.other_reads[version] = [var for var in self.reads[version] if var not in numbers]
 
     def _written(self, var: str, layout: Layout) -> bool:
         """Whether any column of the item is in the file (free text left out is not even read)."""
