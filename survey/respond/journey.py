@@ -15,6 +15,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, MutableMapping
 
 KEY = "journey"
+# What a respondent's session holds besides the journey: Flask-WTF's CSRF secret (its default key),
+# Flask's permanent flag and Flask-Login's session-protection mark (`_fresh`, set for visitors who
+# are not signed in). When nothing else is left (no staff sign-in in the same browser: that adds
+# `_user_id`), an ended journey takes the whole cookie with it.
+_RESPONDENT_ONLY = frozenset({KEY, "csrf_token", "_permanent", "_fresh"})
 
 
 class Journey:
@@ -75,8 +80,14 @@ class Journey:
         self._save()
 
     def end(self) -> None:
+        """Drop the journey. A session that held nothing but it (and the CSRF secret its pages
+        needed) is emptied, so the browser is told to delete the cookie: a shared tablet keeps
+        nothing of the child who just finished, and the last page's reply signs no new cookie
+        (benchmarks/README.md: saving it was a tenth of that request's time)."""
         self._session.pop(KEY, None)
-        if hasattr(self._session, "permanent"):
+        if self._session.keys() <= _RESPONDENT_ONLY:
+            self._session.clear()       # not permanent either: that flag would be one more key
+        elif hasattr(self._session, "permanent"):
             self._session.permanent = False
         self.data = None
 

@@ -165,6 +165,32 @@ def test_sending_twice_stores_once(make_collection, client):
     assert len(stored()) == 1
 
 
+def test_sending_the_last_page_leaves_no_cookie_on_a_shared_tablet(make_collection, client):
+    make_collection(channel="tablet")
+    begin(client, lang="en")
+    answer_first_pages(client)
+    assert client.get_cookie("session") is not None
+    reply = client.post("/s/summer/p/4", data={"action": "next", "se_a": "4"})
+    assert "/s/summer/thanks" in reply.location
+    # the reply deletes the cookie: nothing of this child (not even a CSRF secret) stays on the tablet
+    assert "session=;" in reply.headers["Set-Cookie"] and "Max-Age=0" in reply.headers["Set-Cookie"]
+    assert client.get_cookie("session") is None
+    assert "Your answers are saved" in client.get(reply.location).text
+    assert len(stored()) == 1
+
+
+def test_a_coordinator_trying_the_questionnaire_stays_signed_in_after_sending_it(make_collection, client, staff):
+    make_collection(channel="tablet")
+    staff.sign_in("coordinator")
+    begin(client)
+    answer_all(client)
+    with client.session_transaction() as session:
+        assert "journey" not in session and "_user_id" in session
+    staff_page = client.get("/staff/", follow_redirects=True)
+    assert staff_page.status_code == 200 and "/staff/login" not in staff_page.request.path
+    assert len(stored()) == 1
+
+
 def test_stopping_deletes_the_unfinished_answers(make_collection, client):
     make_collection()
     begin(client)
