@@ -1,0 +1,149 @@
+"""Instructions a gunicorn worker executes per submission (callgrind), the app against the bare endpoint.
+
+bench.py's ratios move by a third from one run to the next on a shared 2-core machine (its
+README), so a change worth 5 % of a request cannot be seen in them. The instructions a worker
+executes per request can: the same requests give the same count to within about half a per cent.
+This sends each server the same prepared requests (the API's JSON, or respondents' last pages
+walked over HTTP beforehand, as bench.py does), one after another over one kept connection, to
+one gunicorn worker (gthread, the production thread count) that valgrind runs; instrumentation is
+switched on from outside for the counted requests only, after warm-up, so start-up and first uses
+are left out for both. Rate limits stay on, in Redis when it answers, as in bench.py.
+
+Instructions are not seconds: waiting for the disk (SQLite's fsync) and the database server's own
+work are not in them, and C code executes more instructions per cycle than Python. They tell
+whether a change made the worker do less; bench.py tells how the two compare under load.
+
+    .venv/bin/python benchmarks/submission_instructions.py                      # both paths, SQLite and PostgreSQL
+    .venv/bin/python benchmarks/submission_instructions.py --db sqlite --only form --requests 300
+
+Needs valgrind (`apt-get install valgrind`); a run takes 2-3 minutes per database.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench  # noqa: E402
+import journeys  # noqa: E402
+
+TOTALS = re.compile(r"^totals:\s*(\d+)", re.MULTILINE)
+
+
+def post(conn: http.client.HTTPConnection, line: tuple[str, str, str, str]) -> int:
+    path, content_type, cookie, body = line
+    headers = {"Content-Type": content_type, **({"Cookie": cookie} if cookie else {})}
+    conn.request("POST", path, body=body.encode(), headers=headers)
+    reply = conn.getresponse()
+    reply.read()
+    return reply.status
+
+
+def counted(env: dict, module: str, lines: list, warm: int, threads: int, workdir: Path) -> tuple[int, dict]:
+    """Instructions per request of one worker over lines[warm:], and the statuses of every reply."""
+    port = bench.free_port()
+    out = workdir / f"callgrind-{module.split(':')[0]}-{port}"
+    server = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--trace-children=yes",
+         f"--callgrind-out-file={out}.%p", str(bench.VENV_BIN / "python"), str(bench.VENV_BIN / "gunicorn"),
+         "-w", "1", "-k", "gthread", "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--pythonpath", str(HERE), module],
+        cwd=bench.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300          # gunicorn starts slowly under valgrind
+        while True:
+            try:
+                if bench.get(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{module} did not start under valgrind")
+            time.sleep(1)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        statuses = [post(conn, line) for line in lines[:warm]]
+        worker = int(subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True,
+                                    check=True).stdout.split()[0])
+        subprocess.run(["callgrind_control", "-i", "on", str(worker)], check=True, capture_output=True)
+        statuses += [post(conn, line) for line in lines[warm:]]
+        subprocess.run(["callgrind_control", "-i", "off", str(worker)], check=True, capture_output=True)
+        conn.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=120)
+    total = int(TOTALS.search(Path(f"{out}.{worker}").read_text(errors="replace")).group(1))
+    return total // (len(lines) - warm), {status: statuses.count(status) for status in set(statuses)}
+
+
+def run_database(kind: str, args) -> list[dict]:
+    rows = []
+    workdir = Path(tempfile.mkdtemp(prefix="bench-instructions-"))
+    db = bench.Database(kind, workdir, args.pg_url)
+    try:
+        env = {**bench.server_env(db.app_url, db.bare_url, None), "PYTHONHASHSEED": "0"}
+        app_port = bench.free_port()
+        bench.flask(env, "db", "upgrade")
+        bench.flask(env, "forms", "load")
+        bench.flask(env, "demo", "setup", "--port", str(app_port))
+        subprocess.run([sys.executable, str(HERE / "bare_app.py")], env=env, check=True, timeout=60)
+        needed = args.warm + args.requests
+        parts = {}
+        if "api" in args.only:
+            parts["api"] = (bench.api_lines(needed, seed=2), (201,))
+        if "form" in args.only:
+            walker = argparse.Namespace(workers=2, worker_class="sync", threads=args.threads)
+            app = bench.start_gunicorn(env, "wsgi:app", app_port, walker)
+            try:
+                bench.wait_ready(app_port, app, "app")
+                prepared = journeys.prepare_last_pages(app_port, needed, max_seconds=300)
+            finally:
+                bench.stop(app)
+            if len(prepared) < needed:
+                raise RuntimeError(f"walked {len(prepared)} journeys of {needed}")
+            parts["form"] = ([(path, journeys.FORM_TYPE, cookie, body) for path, cookie, body in prepared], (302, 303))
+        for part, (lines, expected) in parts.items():
+            figures = {}
+            for name, module in (("bare", "bare_app:app"), ("app", "wsgi:app")):
+                per_request, statuses = counted(env, module, lines, args.warm, args.threads, workdir)
+                if set(statuses) - set(expected):
+                    raise RuntimeError(f"{kind} {part} {name}: unexpected replies {statuses}")
+                figures[name] = per_request
+            rows.append({"db": kind, "part": part, **figures, "ratio": figures["bare"] / figures["app"]})
+            print(f"  {bench.DB_NAMES[kind]} {part}: bare {figures['bare']:,} app {figures['app']:,} "
+                  f"instructions per request, bare/app {rows[-1]['ratio']:.2f}", flush=True)
+    finally:
+        db.drop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--only", default="api,form", help="api, form or both (comma-separated)")
+    parser.add_argument("--requests", type=int, default=300, help="counted requests per server")
+    parser.add_argument("--warm", type=int, default=60, help="requests sent before counting")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads in the worker (gthread)")
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    rows = []
+    for kind in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
+        rows += run_database(kind, args)
+    print("\n| database | path | bare instructions/request | app instructions/request | bare/app |")
+    print("|---|---|---:|---:|---:|")
+    for row in rows:
+        print(f"| {bench.DB_NAMES[row['db']]} | {row['part']} | {row['bare']:,} | {row['app']:,} | {row['ratio']:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
