@@ -77,4 +77,6 @@ def check_answers(definition: Definition, raw: Mapping[str, Any]) -> Checked:
 
 
 def visible_page_indexes(definition: Definition, answers: Mapping[str, Any]) -> list[int]:
-    return [i for i, page in enumerate(definition.pages) if shown_items(page, answers)]
+    """Pages shown, given the answers: a page with no item left to show is skipped."""
+    return [i for i, page in enumerate(definition.pages)
+            if page_is_shown(page, answers) and any(conditions.evaluate(item.show_if, answers) for item in page.items)]

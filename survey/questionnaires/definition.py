@@ -88,11 +88,13 @@ class Definition:
                 return texts[code]
         return next(iter(texts.values()))
 
+    @cached_property
+    def _page_indexes(self) -> dict[str, int]:
+        return {item.var: index for index, page in enumerate(self.pages) for item in page.items}
+
     def page_of(self, var: str) -> int:
-        for index, page in enumerate(self.pages):
-            if any(item.var == var for item in page.items):
-                return index
-        raise KeyError(var)
+        """The index of the page that asks `var` (KeyError for a variable it does not have)."""
+        return self._page_indexes[var]
 
     def describe(self) -> dict:
         """The whole definition as JSON for the API and offline clients (computed year ranges included)."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -220,8 +221,21 @@ def _submit(collection, journey):
     commit_if_begun()   # a conflict's counter; the response itself was committed by the intake
     lang = journey.lang
     journey.end()
-    already = result.outcome is not Outcome.STORED
-    return redirect(url_for("respond.thanks", slug=collection.slug, lang=lang, again=1 if already else None))
+    return redirect(thanks_url(collection.slug, lang, already=result.outcome is not Outcome.STORED))
+
+
+def thanks_url(slug: str, lang: str, already: bool) -> str:
+    """`url_for("respond.thanks", slug=slug, lang=lang, again=1 or None)`, with the path built through
+    the URL map once per collection and mount point: building it on every last page was a twentieth
+    of that request's time (benchmarks/README.md)."""
+    paths = current_app.extensions.setdefault("respond_thanks_paths", {})
+    key = (request.script_root, slug)
+    path = paths.get(key)
+    if path is None:
+        if len(paths) > 1000:    # collections come and go; a long-running worker keeps only recent ones
+            paths.clear()
+        path = paths[key] = url_for("respond.thanks", slug=slug)
+    return f"{path}?{urlencode({'lang': lang, 'again': 1} if already else {'lang': lang})}"
 
 
 @bp.get("/s/<slug>/thanks")

@@ -391,3 +391,16 @@ def test_thanks_page_shows_even_when_the_collection_closed_meanwhile(make_collec
     db.session.commit()
     page = client.get(done.location)
     assert page.status_code == 200 and "Your answers are saved" in page.text
+
+
+@pytest.mark.parametrize("already", [False, True])
+def test_the_thanks_address_is_the_one_the_url_map_builds(app, already):
+    from flask import url_for
+
+    from survey.respond.views import thanks_url
+    for root in ("", "/survey"):     # served at the root, or mounted under a path prefix
+        with app.test_request_context("/s/summer/p/4", base_url=f"http://tablet.example{root}"):
+            built = url_for("respond.thanks", slug="summer", lang="ar", again=1 if already else None)
+            assert built.startswith(f"{root}/s/summer/thanks?")
+            assert thanks_url("summer", "ar", already) == built     # the path built and kept
+            assert thanks_url("summer", "ar", already) == built     # the kept path used
