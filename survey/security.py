@@ -28,7 +28,6 @@ HEADERS = {
     "X-Frame-Options": "DENY",   # frame-ancestors for browsers that predate it
     "Referrer-Policy": "no-referrer",
 }
-_HEADER_NAMES = {name.lower() for name in HEADERS}
 HSTS = "max-age=31536000"
 STATIC_MAX_AGE = 365 * 24 * 3600
 
@@ -50,16 +49,40 @@ def static_manifest(folder: str) -> dict[str, str]:
     return manifest
 
 
-def security_headers(response):
-    # one pass over the few headers a response has, instead of a search per header set
-    present = {name.lower() for name, _ in response.headers.items()} & _HEADER_NAMES
-    response.headers.extend((name, value) for name, value in HEADERS.items() if name.lower() not in present)
-    if request.endpoint != "static":
-        response.headers["Cache-Control"] = "no-store"
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+class SecurityHeaders:
+    """WSGI middleware adding the headers every response carries, to the plain list of header pairs
+    the app hands to the server.
+
+    As an after-request hook working on Werkzeug's `Headers` (which checks every value it is
+    given) it cost about 110,000 instructions a request, a twentieth of a submission's
+    (benchmarks/README.md); here it is a few list operations. A header a view set itself is kept,
+    except Cache-Control: every response but a static file's is `no-store`."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        def start(status, headers, exc_info=None):
+            present = {name.lower() for name, _value in headers}
+            headers.extend(pair for pair in _HEADER_PAIRS if pair[0].lower() not in present)
+            if not environ.get(_STATIC):
+                if "cache-control" in present:
+                    headers[:] = [pair for pair in headers if pair[0].lower() != "cache-control"]
+                headers.append(("Cache-Control", "no-store"))
+            # after ProxyFix (which wraps this), the scheme the client used
+            if environ.get("wsgi.url_scheme") == "https" and "strict-transport-security" not in present:
+                headers.append(("Strict-Transport-Security", HSTS))
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+        return self.wsgi_app(environ, start)
+
+
+_HEADER_PAIRS = tuple(HEADERS.items())
+_STATIC = "survey.static_file"    # set in the WSGI environ by the static view: cacheable
+
+
+def allow_on_405(response):
+    # an error handler that builds its own reply (the JSON API's) drops the header Werkzeug set
     if response.status_code == 405 and "Allow" not in response.headers:
-        # an error handler that builds its own reply (the JSON API's) drops the header Werkzeug set
         error = request.routing_exception
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
@@ -67,10 +90,11 @@ def security_headers(response):
 
 
 def init_app(app) -> None:
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-    app.after_request(security_headers)
+    app.after_request(allow_on_405)
 
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript",
@@ -97,6 +121,7 @@ def init_app(app) -> None:
             values["filename"] = manifest[values["filename"]]
 
     def static(filename):
+        request.environ[_STATIC] = True
         if filename in originals:
             response = send_from_directory(app.static_folder, originals[filename], max_age=STATIC_MAX_AGE)
             response.cache_control.public = True

@@ -38,6 +38,27 @@ def test_staff_pages_are_never_stored(client, staff):
     assert client.get("/staff/collections/").headers["Cache-Control"] == "no-store"
 
 
+def test_a_submission_receipt_carries_the_headers_too(submit, demo):
+    reply = submit()
+    assert reply.status_code == 201
+    assert reply.headers["Cache-Control"] == "no-store" and reply.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in reply.headers["Content-Security-Policy"]
+
+
+def test_a_header_a_view_sets_is_kept_once_but_cache_control_is_always_no_store(app, client):
+    from survey.auth.permissions import Permission, requires
+
+    @app.get("/test-own-headers")
+    @requires(Permission.PUBLIC)
+    def own_headers():
+        return "x", 200, {"Cache-Control": "max-age=60", "X-Frame-Options": "SAMEORIGIN"}
+
+    reply = client.get("/test-own-headers")
+    assert reply.headers.getlist("Cache-Control") == ["no-store"]
+    assert reply.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert reply.headers.getlist("Referrer-Policy") == ["no-referrer"]
+
+
 def test_hsts_only_over_tls(client, demo):
     assert "Strict-Transport-Security" not in client.get("/s/summer").headers
     secure = client.get("/s/summer", base_url="https://survey.example.org")
