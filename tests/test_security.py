@@ -65,6 +65,17 @@ def test_hsts_only_over_tls(client, demo):
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+@pytest.mark.parametrize("app", [{"TRUSTED_PROXIES": 1}], indirect=True)
+def test_hsts_behind_a_trusted_proxy_follows_the_scheme_it_forwards(client, demo):
+    assert "Strict-Transport-Security" not in client.get("/s/summer").headers
+    forwarded = client.get("/s/summer", headers={"X-Forwarded-Proto": "https"})
+    assert forwarded.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_forwarded_scheme_from_an_untrusted_client_brings_no_hsts(client, demo):
+    assert "Strict-Transport-Security" not in client.get("/s/summer", headers={"X-Forwarded-Proto": "https"}).headers
+
+
 def test_an_api_405_names_the_allowed_methods(client, demo):
     reply = client.delete("/api/v1/collections/summer/responses")
     assert reply.status_code == 405 and "POST" in reply.headers["Allow"]
