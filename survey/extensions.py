@@ -70,7 +70,8 @@ class _LoginManager(LoginManager):
     submission) load the session and carry "Vary: Cookie"."""
 
     def _update_remember_cookie(self, response):
-        if not request.cookies:
+        # asked of the WSGI environ: `request.cookies` would parse an empty header into a dict
+        if not request.environ.get("HTTP_COOKIE"):
             return response
         return super()._update_remember_cookie(response)
 
