@@ -83,7 +83,7 @@ class Journey:
         """Drop the journey. A session that held nothing but it (and the CSRF secret its pages
         needed) is emptied, so the browser is told to delete the cookie: a shared tablet keeps
         nothing of the child who just finished, and the last page's reply signs no new cookie
-        (benchmarks/README.md: saving it was a tenth of that request's time)."""
+        (benchmarks/README.md: signing it was 4 % of that request's instructions)."""
         self._session.pop(KEY, None)
         if self._session.keys() <= _RESPONDENT_ONLY:
             self._session.clear()       # not permanent either: that flag would be one more key

@@ -229,8 +229,8 @@ def _submit(collection, journey):
 
 def thanks_url(slug: str, lang: str, already: bool) -> str:
     """`url_for("respond.thanks", slug=slug, lang=lang, again=1 or None)`, with the path built through
-    the URL map once per collection and mount point: building it on every last page was a twentieth
-    of that request's time (benchmarks/README.md)."""
+    the URL map once per collection and mount point: building it on every last page was 2 % of that
+    request's instructions (benchmarks/README.md)."""
     paths = current_app.extensions.setdefault("respond_thanks_paths", {})
     key = (request.script_root, slug)
     path = paths.get(key)
