@@ -88,6 +88,14 @@ def test_child_answers_in_arabic_on_a_tablet(live_server, live_app, tablet, coll
     assert answers["gender"] == 1 and answers["day_face"] == 4 and answers["activities"] == ["sport"]
     assert answers["sport_kind"] == "كرة القدم" and answers["come_back"] == 1
 
+    # the tablet keeps nothing of this child (not even a cookie), and the next child starts afresh
+    assert [cookie for cookie in page.context.cookies() if cookie["name"] == "session"] == []
+    page.locator("a.big-button").click()
+    page.get_by_role("link", name="Svenska").click()
+    page.locator("button[value=yes]").click()
+    assert page.locator("input[name=birth_year]").input_value() == ""
+    assert page.locator("input[name=gender]:checked").count() == 0
+
 
 def test_swedish_page_reads_left_to_right(live_server, tablet, collection, tmp_path):
     page = tablet
