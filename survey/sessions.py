@@ -34,6 +34,7 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.signer import HMACAlgorithm
+from werkzeug.http import dump_cookie
 from wtforms import ValidationError
 
 
@@ -153,6 +154,31 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         if app.secret_key and "HTTP_COOKIE" not in request.environ:
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if session or not session.modified:
+            return super().save_session(app, session, response)
+        # Emptied in this request (an ended journey, survey/respond/journey.py): Flask deletes the
+        # cookie. Its Set-Cookie header depends only on the cookie settings, so it is written once
+        # per setting by werkzeug's own `dump_cookie` (which formats a date and quotes every part on
+        # each call), and "Vary: Cookie" is set without parsing a Vary header that is not there.
+        # A sixth of a last page's instructions before (benchmarks/README.md).
+        settings = (self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app),
+                    self.get_cookie_secure(app), self.get_cookie_partitioned(app),
+                    self.get_cookie_samesite(app), self.get_cookie_httponly(app))
+        deletions = self.__dict__.setdefault("_deletions", {})
+        header = deletions.get(settings)
+        if header is None:
+            name, domain, path, secure, partitioned, samesite, httponly = settings
+            header = deletions[settings] = dump_cookie(name, expires=0, max_age=0, path=path, domain=domain,
+                                                       secure=secure, httponly=httponly, samesite=samesite,
+                                                       partitioned=partitioned)
+        response.headers.add("Set-Cookie", header)
+        if "Vary" in response.headers:
+            response.vary.add("Cookie")
+        else:
+            response.headers["Vary"] = "Cookie"
+        return None
 
     def get_signing_serializer(self, app):
         key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))

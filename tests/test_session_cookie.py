@@ -77,3 +77,23 @@ def test_a_cookie_signed_with_a_previous_secret_is_read_only_while_that_secret_i
         finally:
             app.secret_key = previous
             app.config["SECRET_KEY_FALLBACKS"] = []
+
+
+@pytest.mark.parametrize("vary", [None, "Accept-Encoding", "Cookie"])
+@pytest.mark.parametrize("config", [{}, {"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_SAMESITE": "Strict",
+                                         "SESSION_COOKIE_DOMAIN": "survey.example.org", "SESSION_COOKIE_PATH": "/s/"}])
+def test_an_emptied_session_is_deleted_with_the_headers_flask_writes(app, vary, config):
+    app.config.update(config)
+    ours, flask_own = KeptSerializerSessionInterface(), SecureCookieSessionInterface()
+    for _ in range(2):          # the deletion header written, then the one kept
+        replies = []
+        for interface in (ours, flask_own):
+            with app.test_request_context():
+                session = interface.session_class({"journey": {"slug": "summer"}, "csrf_token": "f" * 40})
+                session.clear()       # as an ended journey empties it
+                reply = app.response_class("x", headers={"Vary": vary} if vary else {})
+                interface.save_session(app, session, reply)
+                replies.append(sorted(reply.headers.items()))
+        assert replies[0] == replies[1]
+        assert ("Vary", "Cookie") in replies[0] or ("Vary", "Accept-Encoding, Cookie") in replies[0]
+        assert any(name == "Set-Cookie" and "Max-Age=0" in value for name, value in replies[0])
