@@ -162,7 +162,7 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         # cookie. Its Set-Cookie header depends only on the cookie settings, so it is written once
         # per setting by werkzeug's own `dump_cookie` (which formats a date and quotes every part on
         # each call), and "Vary: Cookie" is set without parsing a Vary header that is not there.
-        # A sixth of a last page's instructions before (benchmarks/README.md).
+        # 6 % of a last page's instructions before (benchmarks/README.md).
         settings = (self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app),
                     self.get_cookie_secure(app), self.get_cookie_partitioned(app),
                     self.get_cookie_samesite(app), self.get_cookie_httponly(app))
