@@ -105,8 +105,8 @@ def get(port: int, path: str) -> tuple[int, str]:
         conn.close()
 
 
-def wait_ready(port: int, server: subprocess.Popen, name: str) -> str:
-    for _ in range(300):  # 30 s
+def wait_ready(port: int, server: subprocess.Popen, name: str, seconds: float = 30) -> str:
+    for _ in range(int(seconds * 10)):
         if server.poll() is not None:
             raise RuntimeError(f"{name} server exited with {server.returncode}")
         with contextlib.suppress(OSError):
@@ -114,14 +114,14 @@ def wait_ready(port: int, server: subprocess.Popen, name: str) -> str:
             if status == 200:
                 return body
         time.sleep(0.1)
-    raise RuntimeError(f"{name} server did not answer /healthz within 30 s")
+    raise RuntimeError(f"{name} server did not answer /healthz within {seconds:g} s")
 
 
-def stop(server: subprocess.Popen) -> None:
+def stop(server: subprocess.Popen, seconds: float = 15) -> None:
     if server.poll() is None:
         server.terminate()
         try:
-            server.wait(timeout=15)
+            server.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()

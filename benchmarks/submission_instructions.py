@@ -27,7 +27,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -62,16 +61,7 @@ def counted(env: dict, module: str, lines: list, warm: int, threads: int, workdi
          "--log-level", "warning", "--pythonpath", str(HERE), module],
         cwd=bench.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 300          # gunicorn starts slowly under valgrind
-        while True:
-            try:
-                if bench.get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{module} did not start under valgrind")
-            time.sleep(1)
+        bench.wait_ready(port, server, module, seconds=300)     # gunicorn starts slowly under valgrind
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         statuses = [post(conn, line) for line in lines[:warm]]
         worker = int(subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True,
@@ -81,8 +71,7 @@ def counted(env: dict, module: str, lines: list, warm: int, threads: int, workdi
         subprocess.run(["callgrind_control", "-i", "off", str(worker)], check=True, capture_output=True)
         conn.close()
     finally:
-        server.terminate()
-        server.wait(timeout=120)
+        bench.stop(server, seconds=120)    # a worker killed before it exits writes no counts
     total = int(TOTALS.search(Path(f"{out}.{worker}").read_text(errors="replace")).group(1))
     return total // (len(lines) - warm), {status: statuses.count(status) for status in set(statuses)}
 

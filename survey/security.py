@@ -72,7 +72,7 @@ class SecurityHeaders:
             # after ProxyFix (which wraps this), the scheme the client used
             if environ.get("wsgi.url_scheme") == "https" and "strict-transport-security" not in present:
                 headers.append(("Strict-Transport-Security", HSTS))
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+            return start_response(status, headers, exc_info)
         return self.wsgi_app(environ, start)
 
 

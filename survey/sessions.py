@@ -163,16 +163,9 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         # per setting by werkzeug's own `dump_cookie` (which formats a date and quotes every part on
         # each call), and "Vary: Cookie" is set without parsing a Vary header that is not there.
         # 6 % of a last page's instructions before (benchmarks/README.md).
-        settings = (self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app),
-                    self.get_cookie_secure(app), self.get_cookie_partitioned(app),
-                    self.get_cookie_samesite(app), self.get_cookie_httponly(app))
-        deletions = self.__dict__.setdefault("_deletions", {})
-        header = deletions.get(settings)
-        if header is None:
-            name, domain, path, secure, partitioned, samesite, httponly = settings
-            header = deletions[settings] = dump_cookie(name, expires=0, max_age=0, path=path, domain=domain,
-                                                       secure=secure, httponly=httponly, samesite=samesite,
-                                                       partitioned=partitioned)
+        header = _deletion_header(self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app),
+                                  self.get_cookie_secure(app), self.get_cookie_partitioned(app),
+                                  self.get_cookie_samesite(app), self.get_cookie_httponly(app))
         response.headers.add("Set-Cookie", header)
         if "Vary" in response.headers:
             response.vary.add("Cookie")
@@ -189,6 +182,13 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
                 stock.secret_keys, salt=stock.salt, serializer=self.serializer, signer_kwargs=stock.signer_kwargs)
             kept = self._kept = (key, serializer)
         return kept[1]
+
+
+@lru_cache(maxsize=8)
+def _deletion_header(name, domain, path, secure, partitioned, samesite, httponly) -> str:
+    """The Set-Cookie header that deletes a cookie, as Flask's `delete_cookie` writes it."""
+    return dump_cookie(name, expires=0, max_age=0, path=path, domain=domain, secure=secure,
+                       httponly=httponly, samesite=samesite, partitioned=partitioned)
 
 
 @lru_cache(maxsize=8)
