@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import io
 import random
+import zipfile
 
 import pandas as pd
 import pytest
 
-from survey.datasets import ExportOptions, build_dataset, chunked
+from survey.datasets import ExportOptions, build_dataset, chunked, export
 from survey.datasets.codebook import codebook_csv, codebook_html
 
 from .synthetic import crowd, definition, real_languages, record
@@ -16,8 +17,7 @@ HOSTILE = {"var": "hostile", "type": "number", "min": 0, "max": 3,
            "label": {"sv": '<script>alert("x")</script> & "citat"', "en": "Hostile", "ar": "سؤال <b>", "fa": "پرسش"}}
 
 
-@pytest.fixture(scope="module")
-def dataset():
+def consistent_records() -> list:
     rng = random.Random(3)
     records = []
     for r in crowd(160, languages=("sv", "ar")):
@@ -27,7 +27,12 @@ def dataset():
                    "se_c": max(1, min(4, 5 - level + rng.choice([0, 0, 1, -1])))}
         records.append(record(collection=r.collection, activity=r.activity, language=r.language, channel=r.channel,
                               submitted_at=r.submitted_at, answers=answers))
-    return build_dataset(chunked(records), {1: definition(extra_items=(HOSTILE,))}, ExportOptions(seed=1))
+    return records
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return build_dataset(chunked(consistent_records()), {1: definition(extra_items=(HOSTILE,))}, ExportOptions(seed=1))
 
 
 def test_every_column_has_one_codebook_row_with_wording_in_every_language(dataset):
@@ -60,6 +65,22 @@ def test_alpha_is_given_overall_and_per_language_with_enough_complete_answers(da
     book = pd.read_csv(io.StringIO(stream.getvalue()), keep_default_na=False).set_index("name")
     assert book.loc["se", "alpha"] == f"{reliability.overall.value:.3f}"
     assert "ar:" in book.loc["se", "alpha_by_language"]
+
+
+def test_the_bundle_codebook_carries_the_alphas_that_files_without_a_codebook_skip(dataset, tmp_path):
+    """The alphas are counted only while writing a bundle (its codebook shows them); a CSV export
+    skips that work, and its file is the same either way."""
+    definitions = {1: definition(extra_items=(HOSTILE,))}
+    bundle = export(chunked(consistent_records()), definitions, ExportOptions(seed=1), tmp_path / "d.zip", "zip")
+    with zipfile.ZipFile(bundle.paths[0]) as archive:
+        book = pd.read_csv(io.BytesIO(archive.read("codebook.csv")), keep_default_na=False).set_index("name")
+    overall = dataset.reliability["se"].overall
+    assert book.loc["se", "alpha"] == f"{overall.value:.3f}" and book.loc["se", "alpha_n"] == str(overall.n)
+    assert "ar:" in book.loc["se", "alpha_by_language"]
+    written = export(chunked(consistent_records()), definitions, ExportOptions(seed=1), tmp_path / "d.csv", "csv")
+    frame = pd.read_csv(written.paths[0])
+    for name in ("se_a", "se_c", "se"):
+        pd.testing.assert_series_equal(frame[name].astype("float64"), dataset.frame[name].astype("float64"))
 
 
 def test_alpha_per_language_is_left_out_below_30_complete_answers():
