@@ -991,32 +991,38 @@ class _Spill:
     cell, the text columns as text). Writing a run is a handful of large writes, however many buckets
     there are: cutting every chunk into a slice per bucket and appending each to a file of its own
     made the cost grow with rows × buckets. An export that never reaches SPILL_ROWS stays in memory.
-    `groups()` hands out consecutive buckets together, about `rows` rows at a time."""
+    `groups()` hands out consecutive buckets together, about `rows` rows at a time.
+
+    Held chunks keep their columns as built; a row's numbers are laid side by side only for a run's
+    cells. Everything after the spill reads a column at a time, so an export held in memory stays
+    in columns throughout: laying 10,000 rows out by row and back by column took two copies of every
+    number, a tenth of the fresh memory a 10k CSV export touched."""
 
     def __init__(self, numeric: list[str], text: list[str], work: Path):
         self.numeric, self.text, self.work = list(numeric), list(text), Path(work)
         self.width = 8 * len(self.numeric)
-        self.held: list[tuple] = []
+        self.held: list[tuple] = []  # (buckets, numeric columns, text columns) per chunk
         self.held_rows = 0
         self.counts = np.zeros(FANOUT, dtype=np.int64)
         self.runs: list[Path] = []
-        self.memory = None           # (numbers, texts, starts) when no run was written
+        self.memory = None           # (numeric columns, text columns, starts) when no run was written
 
     def add(self, built: dict[str, np.ndarray], bucket: np.ndarray) -> None:
-        numbers = np.empty((len(bucket), len(self.numeric)), dtype=np.float64)
-        for i, name in enumerate(self.numeric):
-            numbers[:, i] = built[name]
-        self.held.append((bucket, numbers, [built[name] for name in self.text]))
+        self.held.append((bucket, [built[name] for name in self.numeric], [built[name] for name in self.text]))
         self.counts += np.bincount(bucket, minlength=FANOUT)
         self.held_rows += len(bucket)
         if self.held_rows >= SPILL_ROWS:
             self._write_run()
 
     def _sorted(self):
+        """The held rows sorted by bucket, a column at a time: (numeric columns, text columns, starts)."""
         bucket = np.concatenate([b for b, _, _ in self.held])
         order = np.argsort(bucket, kind="stable")   # stable: a bucket's rows stay in reading order
-        numbers = np.concatenate([m for _, m, _ in self.held])[order]
-        texts = [np.concatenate([t[i] for _, _, t in self.held])[order] for i in range(len(self.text))]
+
+        def column(kind: int, i: int) -> np.ndarray:
+            return np.concatenate([held[kind][i] for held in self.held])[order]
+        numbers = [np.asarray(column(1, i), dtype=np.float64) for i in range(len(self.numeric))]
+        texts = [column(2, i) for i in range(len(self.text))]
         starts = np.searchsorted(bucket[order], np.arange(FANOUT + 1))
         self.held, self.held_rows = [], 0
         return numbers, texts, starts
@@ -1026,9 +1032,12 @@ class _Spill:
                          + [pa.field(f"text{i}", pa.string()) for i in range(len(self.text))])
 
     def _write_run(self) -> None:
-        numbers, texts, starts = self._sorted()
-        cells = pa.Array.from_buffers(pa.binary(self.width), len(numbers),
-                                      [None, pa.py_buffer(np.ascontiguousarray(numbers))])
+        columns, texts, starts = self._sorted()
+        size = int(starts[-1])
+        numbers = np.empty((size, len(self.numeric)), dtype=np.float64)   # a row's numbers side by side
+        for i, values in enumerate(columns):
+            numbers[:, i] = values
+        cells = pa.Array.from_buffers(pa.binary(self.width), size, [None, pa.py_buffer(numbers)])
         arrays = [cells] + [pa.array(t, type=pa.string(), from_pandas=True) for t in texts]
         path = self.work / f"run-{len(self.runs)}.arrow"
         schema = self._schema()
@@ -1064,8 +1073,11 @@ class _Spill:
                 if self.memory is not None:
                     numbers, texts, starts = self.memory
                     part = slice(int(starts[low]), int(starts[high]))
-                    numbers, texts = numbers[part], [t[part] for t in texts]
-                elif readers:
+                    data = {name: values[part] for name, values in zip(self.numeric, numbers)}
+                    data.update((name, values[part]) for name, values in zip(self.text, texts))
+                    yield data
+                    continue
+                if readers:
                     table = pa.Table.from_batches([reader.get_batch(b) for b in range(low, high) for reader in readers],
                                                   schema=self._schema())
                     size = table.num_rows
