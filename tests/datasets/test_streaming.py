@@ -71,6 +71,32 @@ def test_whole_numbers_looked_up_are_written_as_the_integers_they_hold():
         assert text.to_pylist() == [None if np.isnan(value) else str(int(value)) for value in values]
 
 
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_adjacent_whole_number_columns_looked_up_together_give_each_cell_in_place(sep):
+    """A few adjacent columns are looked up as one text ("4,,2"): joined, the texts of a run must be the
+    run's own cells, a missing one empty, and no text may reach past its run."""
+    from survey.datasets.formats import WHOLE_GROUP_MAX, WHOLE_LOOKUP_MAX, _whole_cells
+    rng = np.random.default_rng(9)
+    size = 400
+
+    def codes(low, high, missing=0.2):
+        return np.where(rng.random(size) < missing, np.nan, rng.integers(low, high + 1, size)).astype(float)
+    runs = [
+        [codes(1, 7) for _ in range(7)] + [codes(0, 1, 0) for _ in range(9)],          # Likert items, 0/1 options
+        [codes(-9, 5), np.full(size, np.nan), codes(0, WHOLE_LOOKUP_MAX * 3), codes(1, 5), np.full(size, 3.0)],
+        [codes(1, WHOLE_GROUP_MAX - 1)],                                                 # alone: its table is full
+        [codes(2, 4)],
+    ]
+    found = _whole_cells(runs, sep)
+    assert len(found) == len(runs)
+    assert len(found[0]) < len(runs[0])    # grouped
+    for run, texts in zip(runs, found):
+        assert sum(count for count, _ in texts) == len(run)
+        expected = [sep.join("" if np.isnan(v) else str(int(v)) for v in row) for row in zip(*run)]
+        lines = zip(*[["" if t is None else t for t in text.to_pylist()] for _, text in texts])
+        assert [sep.join(line) for line in lines] == expected
+
+
 @pytest.mark.parametrize("dialect", ["csv", "excel_csv"])
 def test_csv_written_a_frame_at_a_time_equals_one_frame_written_at_once(tmp_path, dialect):
     frame, columns = tricky_frame()
