@@ -68,8 +68,9 @@ def test_alpha_is_given_overall_and_per_language_with_enough_complete_answers(da
 
 
 def test_the_bundle_codebook_carries_the_alphas_that_files_without_a_codebook_skip(dataset, tmp_path):
-    """The alphas are counted only while writing a bundle (its codebook shows them); a CSV export
-    skips that work, and its file is the same either way."""
+    """The alphas are counted only while writing a bundle: its codebook gives the same alphas as the
+    whole dataset's, and a CSV export, written without counting them, holds the same item and scale
+    values."""
     definitions = {1: definition(extra_items=(HOSTILE,))}
     bundle = export(chunked(consistent_records()), definitions, ExportOptions(seed=1), tmp_path / "d.zip", "zip")
     with zipfile.ZipFile(bundle.paths[0]) as archive:
