@@ -176,11 +176,6 @@ WHOLE_LOOKUP_MAX = 1000   # whole numbers spanning at most this many values are 
 WHOLE_GROUP_MAX = 1024    # texts in the table of one group of adjacent columns looked up together
 
 
-def _whole_texts(columns: list[np.ndarray]) -> list[pa.Array]:
-    """Columns of whole numbers held as float64 (NaN: missing) as text: "3", "-9", null; one array each."""
-    return [text for run in _whole_cells([[values] for values in columns], ",") for _, text in run]
-
-
 def _whole_cells(runs: list[list[np.ndarray]], sep: str) -> list[list[tuple[int, pa.Array]]]:
     """Runs of adjacent columns of whole numbers held as float64 (NaN: missing) as CSV text: per run,
     (columns, text) pairs in order, each text array holding the cells of that many adjacent columns

@@ -4,7 +4,7 @@ offline queue) checks them here, so a rule changes in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from . import conditions
 from .definition import Definition, Page
@@ -50,9 +50,12 @@ def page_is_shown(page: Page, answers: Mapping[str, Any]) -> bool:
 
 def shown_items(page: Page, answers: Mapping[str, Any]) -> list[Item]:
     """Items of a page that are shown, given earlier answers (conditions look only backwards)."""
-    if not page_is_shown(page, answers):
-        return []
-    return [item for item in page.items if conditions.evaluate(item.show_if, answers)]
+    return list(_shown(page, answers))
+
+
+def _shown(page: Page, answers: Mapping[str, Any]) -> Iterator[Item]:
+    if page_is_shown(page, answers):
+        yield from (item for item in page.items if conditions.evaluate(item.show_if, answers))
 
 
 def check_page(definition: Definition, page_index: int, raw: Mapping[str, Any],
@@ -77,6 +80,6 @@ def check_answers(definition: Definition, raw: Mapping[str, Any]) -> Checked:
 
 
 def visible_page_indexes(definition: Definition, answers: Mapping[str, Any]) -> list[int]:
-    """Pages shown, given the answers: a page with no item left to show is skipped."""
-    return [i for i, page in enumerate(definition.pages)
-            if page_is_shown(page, answers) and any(conditions.evaluate(item.show_if, answers) for item in page.items)]
+    """Pages shown, given the answers: a page with no item left to show is skipped (the first shown
+    item decides; the others are not evaluated)."""
+    return [i for i, page in enumerate(definition.pages) if next(_shown(page, answers), None) is not None]

@@ -56,7 +56,7 @@ def test_csv_rows_are_the_bytes_pandas_to_csv_writes(dialect):
 
 
 def test_whole_numbers_looked_up_are_written_as_the_integers_they_hold():
-    from survey.datasets.formats import WHOLE_LOOKUP_MAX, _whole_texts
+    from survey.datasets.formats import WHOLE_LOOKUP_MAX, _whole_cells
     rng = np.random.default_rng(8)
     wide = rng.integers(0, WHOLE_LOOKUP_MAX * 5, 500)       # more values than are looked up
     columns = [
@@ -67,7 +67,9 @@ def test_whole_numbers_looked_up_are_written_as_the_integers_they_hold():
         np.where(rng.random(500) < 0.1, np.nan, wide).astype(float),
         rng.integers(-9, 6, 500).astype(float),                                                 # codes again, shared texts
     ]
-    for values, text in zip(columns, _whole_texts(columns)):
+    # each column a run of its own: one text array each
+    texts = [text for run in _whole_cells([[values] for values in columns], ",") for _, text in run]
+    for values, text in zip(columns, texts, strict=True):
         assert text.to_pylist() == [None if np.isnan(value) else str(int(value)) for value in values]
 
 
