@@ -38,6 +38,21 @@ class SurveyFlask(Flask):
         return sync
 
 
+    def request_context(self, environ):
+        """Flask's, with the request's size limits taken from the config now.
+
+        Flask's request reads MAX_CONTENT_LENGTH, MAX_FORM_MEMORY_SIZE and MAX_FORM_PARTS through
+        `current_app` each time it is asked: ten look-ups through the proxy when a form is read.
+        Set on the request (as Flask 3.1 lets a view do), they are read once, and a view can
+        still set its own."""
+        ctx = super().request_context(environ)
+        config, request = self.config, ctx.request
+        request.max_content_length = config["MAX_CONTENT_LENGTH"]
+        request.max_form_memory_size = config["MAX_FORM_MEMORY_SIZE"]
+        request.max_form_parts = config["MAX_FORM_PARTS"]
+        return ctx
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = SurveyFlask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from . import stored_json
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The public secret of earlier versions: anyone could sign a staff cookie with it, so it is refused.
 DEV_SECRET = "dev-only-secret-change-me"
@@ -129,6 +131,8 @@ def settle(config: dict, instance_path: str) -> None:
         config["SECRET_KEY"] = secrets.token_urlsafe(48)
     # cookies only over HTTPS in production; the development server and the test client speak HTTP
     config["SESSION_COOKIE_SECURE"] = env == "production"
+    # JSON columns written by orjson, the live insert and the ORM alike (survey/stored_json.py)
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("json_serializer", stored_json.dumps)
     size_pool(config)
 
 

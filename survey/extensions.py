@@ -56,6 +56,26 @@ class _CSRFProtect(CSRFProtect):
                 self._error_response("The referrer does not match the host.")
         g.csrf_valid = True   # as Flask-WTF marks it
 
+    def _is_exempt(self) -> bool:
+        """Flask-WTF's answer, kept per endpoint: it looked up the blueprint and the view through
+        `request` and `current_app` and formatted the view's dotted name on every request. An
+        endpoint's blueprint and view are the same on every request; `exempt` forgets the answers."""
+        endpoint = request.endpoint
+        exempt = self._exempt_endpoints.get(endpoint)
+        if exempt is None:
+            exempt = super()._is_exempt()
+            if len(self._exempt_endpoints) < 4096:   # the routes are a fixed set
+                self._exempt_endpoints[endpoint] = exempt
+        return exempt
+
+    def exempt(self, view):
+        self._exempt_endpoints.clear()
+        return super().exempt(view)
+
+    def __init__(self, app=None):
+        self._exempt_endpoints: dict[str | None, bool] = {}
+        super().__init__(app)
+
 
 _csrf_log = logging.getLogger("flask_wtf.csrf")   # where Flask-WTF logs a refused token
 csrf = _CSRFProtect()

@@ -180,7 +180,8 @@ _COUNTED = "survey.counted_by_hit"   # the answer for this request, in its WSGI 
 
 
 def _answer_page_limit():
-    if request.method == "POST" and request.blueprint == "respond":
+    # a hook of the respondent's blueprint (init_app): the API and staff pages never ask
+    if request.method == "POST":
         hit("RESPONDENT_RATE_LIMIT", respondent_key(), "answer-pages")
 
 
@@ -193,4 +194,5 @@ def init_app(app) -> None:
             _parsed(app.config[name])
         except ValueError as error:
             raise RuntimeError(f"{name}={app.config[name]!r} is not a rate limit such as '600 per minute': {error}")
-    app.before_request(_answer_page_limit)
+    # after the app's own hooks (the CSRF check, the permission check), as when it was one of them
+    app.before_request_funcs.setdefault("respond", []).append(_answer_page_limit)

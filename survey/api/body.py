@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any, BinaryIO
 
+import orjson
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -19,6 +20,8 @@ MAX_DEPTH = 16
 # A lone UTF-16 surrogate (JSON allows "\ud800") has no UTF-8 form: it breaks jsonb casts and exports.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_FIELD_CHARS = 120   # a path named in an error, never the whole of a huge key
+# 19 digits in a row may be an integer beyond 64 bits, which orjson reads as a float (json: an int)
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
 
 
 class BodyError(ValueError):
@@ -42,13 +45,26 @@ def read_limited(stream: BinaryIO, limit: int | None) -> bytes:
 def parse_json(data: bytes) -> Any:
     """The JSON value of a body, or BodyError (400 for unreadable JSON, 422 for unstorable text)."""
     try:
-        value = json.loads(data, parse_constant=_refuse_constant)
+        value = _loads(data)
     except RecursionError:
         raise BodyError(400, "json_too_deep", _l("The JSON in the request is nested too deeply."))
     except ValueError:   # JSONDecodeError, and UnicodeDecodeError for bytes that are not UTF-8
         raise BodyError(400, "invalid_json", _l("The request body is not valid JSON."))
     check_json(value)
     return value
+
+
+def _loads(data: bytes) -> Any:
+    """`json.loads`' value, read by orjson where the two agree: a body of valid UTF-8 JSON, no number
+    of 19 digits or more, no lone surrogate, NaN or infinity. Anything else (orjson refuses it)
+    is read by json, as before, for its value or its error. orjson reads a submission's body in a
+    third of the time (benchmarks/README.md)."""
+    if not _LONG_DIGITS.search(data):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data, parse_constant=_refuse_constant)
 
 
 def _refuse_constant(name: str):

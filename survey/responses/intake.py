@@ -54,7 +54,8 @@ class Outcome(enum.StrEnum):
 @dataclass
 class IntakeResult:
     outcome: Outcome
-    state: CollectionState
+    # the collection's state when it refused the response (NOT_OPEN); None when it took it
+    state: CollectionState | None = None
     errors: dict[str, AnswerError] = field(default_factory=dict)
 
 
@@ -67,7 +68,7 @@ def accept(collection: Collection, submission: Submission, now: datetime, *, tz:
     version = answered_version(collection, submission.questionnaire_version) or collection.version
     checked = check_answers(version.parsed, submission.answers)
     if not checked.ok:
-        return IntakeResult(Outcome.INVALID, CollectionState.OPEN, checked.errors)
+        return IntakeResult(Outcome.INVALID, errors=checked.errors)
     # one statement: the results' tallies count it later (pending_tally, survey/results/tallies.py)
     if _has_written():
         # a second connection would wait for this transaction's write lock: store within it
@@ -75,7 +76,7 @@ def accept(collection: Collection, submission: Submission, now: datetime, *, tz:
     else:
         values = _values(collection, version, submission, checked.answers, now)
         outcome = _outcome(collection, submission, checked.answers, store_now(db.engine, values))
-    return IntakeResult(outcome, collection.state_on(today))
+    return IntakeResult(outcome)
 
 
 def _has_written() -> bool:

@@ -30,9 +30,10 @@ import os
 import threading
 import weakref
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import DateTime, bindparam, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session
@@ -181,15 +182,35 @@ class PreparedInsert:
         self.convert = {name: processor for name in COLUMNS
                         if (processor := _TABLE.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None}
         if dialect.name == "postgresql":
-            # the answers as JSON text for the `::JSON` cast, as psycopg's Json wrapper would send
-            # them (its dumper is json.dumps, in Python, per execute); the engine sets no JSON
-            # serializer of its own, and a test compares the text with the ORM's
-            self.convert["answers"] = json.dumps
+            # the answers as JSON text for the `::JSON` cast, as psycopg's Json wrapper sends them
+            # (through the engine's serializer, survey/stored_json.py, else json.dumps); a test
+            # compares the text with the ORM's
+            self.convert["answers"] = dialect._json_serializer or json.dumps
+        for name, processor in self.convert.items():
+            if isinstance(_TABLE.c[name].type, DateTime) and dialect.name == "sqlite":
+                self.convert[name] = _iso_datetime(processor)
         self.read_answers = _TABLE.c.answers.type.dialect_impl(dialect).result_processor(dialect, None)
 
     def bound(self, values: dict[str, Any]) -> dict[str, Any]:
         return {name: (self.convert[name](value) if name in self.convert and value is not None else value)
                 for name, value in values.items()}
+
+
+_SAMPLE = datetime(987, 6, 5, 4, 3, 2, 1)
+
+
+def _iso_datetime(processor):
+    """SQLite's DATETIME text as SQLAlchemy writes it ("2026-06-20 14:05:00.000000"), for a naive
+    datetime by `isoformat` (one call in C, not a %-format of seven attributes in Python); anything
+    else, or a column whose format differs, by SQLAlchemy's own processor."""
+    if processor(_SAMPLE) != _SAMPLE.isoformat(" ", "microseconds"):
+        return processor
+
+    def process(value):
+        if type(value) is datetime and value.tzinfo is None:
+            return value.isoformat(" ", "microseconds")
+        return processor(value)
+    return process
 
 
 # per dialect object (it carries the engine's JSON serializer), forgotten with its engine

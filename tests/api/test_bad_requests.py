@@ -109,3 +109,18 @@ def test_an_unexpected_error_answers_json_500_and_logs_no_request_data(make_coll
     assert reply.status_code == 500 and reply.is_json and reply.json["error"] == "internal_error"
     assert "ValueError" in caplog.text and "survey/api/views.py" in caplog.text
     assert "the text the child wrote" not in caplog.text and "tablet-9-0001" not in caplog.text
+
+
+def test_the_size_limits_are_the_config_of_the_moment(make_collection, client, app):
+    """The app sets each request's limits from its config (SurveyFlask.request_context): a limit
+    changed while the server runs holds for the next request, for JSON bodies and forms alike."""
+    make_collection()
+    body = json.dumps(envelope(wish="x" * 300))
+    assert client.post(URL, data=body, content_type="application/json").status_code == 201
+    app.config["MAX_CONTENT_LENGTH"] = 200
+    reply = client.post(URL, data=body, content_type="application/json")
+    assert reply.status_code == 413 and stored() == 1
+    app.config.update(MAX_CONTENT_LENGTH=256 * 1024, MAX_FORM_PARTS=3)
+    fields = {"username": "nobody", "password": "x", **{f"f{i}": "x" for i in range(5)}}
+    reply = client.post("/staff/login", data=fields, content_type="multipart/form-data")   # the sign-in form reads it
+    assert reply.status_code == 413

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import json
 import multiprocessing
 import os
 import threading
@@ -16,6 +17,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import Text, cast, func, select
 
+from survey import stored_json
 from survey.extensions import db
 from survey.models import Response
 from survey.responses import writer
@@ -131,6 +133,8 @@ def test_the_live_insert_stores_the_same_row_as_the_orm_and_commits_it_at_once(a
     # the answers' stored JSON text too, byte for byte (PostgreSQL's JSON type keeps the text as sent)
     live_text, orm_text = db.session.scalars(select(cast(Response.answers, Text)).order_by(Response.id)).all()
     assert live_text == orm_text
+    # written by the engine's serializer (survey/stored_json.py): compact, not json.dumps' ", " and ": "
+    assert orm_text == stored_json.dumps(json.loads(orm_text))
     # the same again: acknowledged; other answers under the same id: a conflict, counted, nothing changed
     assert accept(collection, live, live.submitted_at, **config).outcome is Outcome.REPEAT
     other = dataclasses.replace(live, answers={**valid_answers, "gender": 2})
@@ -148,3 +152,13 @@ def test_a_caller_that_already_writes_gets_its_response_in_its_own_transaction(a
     assert result.outcome is Outcome.STORED
     db.session.rollback()                      # stored with the caller's transaction: gone with it
     assert stored_rows() == []
+
+
+@pytest.mark.parametrize("moment", [datetime(2026, 6, 20, 14, 5), datetime(999, 1, 2, 3, 4, 5, 6),
+                                    datetime(2026, 12, 31, 23, 59, 59, 999999),
+                                    datetime(2026, 6, 20, 14, 5, tzinfo=timezone.utc)])
+def test_the_live_insert_writes_sqlite_times_as_the_orm_does(moment):
+    from sqlalchemy.dialects import sqlite
+    dialect = sqlite.dialect()
+    orm = Response.__table__.c.submitted_at.type.dialect_impl(dialect).bind_processor(dialect)
+    assert writer.PreparedInsert(dialect).convert["submitted_at"](moment) == orm(moment)
