@@ -37,7 +37,6 @@ class SurveyFlask(Flask):
             kept[func] = sync
         return sync
 
-
     def request_context(self, environ):
         """Flask's, with the request's size limits taken from the config now.
 

@@ -38,6 +38,10 @@ class _CSRFProtect(CSRFProtect):
     serializer kept per secret instead of one built on every post). tests/test_csrf.py holds the
     two to the same answers."""
 
+    def __init__(self, app=None):
+        self._exempt_endpoints: dict[str | None, bool] = {}
+        super().__init__(app)
+
     def protect(self, apply_exemptions=False):
         if apply_exemptions and (not request.endpoint or self._is_exempt()):
             return
@@ -71,10 +75,6 @@ class _CSRFProtect(CSRFProtect):
     def exempt(self, view):
         self._exempt_endpoints.clear()
         return super().exempt(view)
-
-    def __init__(self, app=None):
-        self._exempt_endpoints: dict[str | None, bool] = {}
-        super().__init__(app)
 
 
 _csrf_log = logging.getLogger("flask_wtf.csrf")   # where Flask-WTF logs a refused token

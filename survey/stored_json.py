@@ -6,11 +6,11 @@ written in a fraction of the time. It is a share of every submission's cost (ben
 and a kept answer in Arabic or Somali takes half the bytes. Both texts read back as the same
 values, so rows written before and after it are read alike.
 
-What orjson would write differently from `json.dumps`, or write where `json.dumps` refuses, is
-handed to `json.dumps` as before: integers beyond 64 bits, keys that are not strings, str and int
-subclasses (enums), dates and dataclasses. One difference stays: a float NaN or infinity becomes
-`null` (`json.dumps` wrote `NaN`, which is not JSON and PostgreSQL refuses). No answer can hold
-one: the validator refuses numbers that are not finite.
+What orjson cannot write (integers beyond 64 bits, keys that are not strings) or is told to pass
+on (dates, dataclasses, subclasses of str, int, dict and list, which `json.dumps` treats its own
+way or refuses) goes to `json.dumps` as before. One difference stays: a float NaN or infinity
+becomes `null` (`json.dumps` wrote `NaN`, which is not JSON and PostgreSQL refuses). No answer can
+hold one: the validator refuses numbers that are not finite.
 """
 from __future__ import annotations
 

@@ -144,3 +144,25 @@ def test_over_https_a_post_must_come_from_this_site(make_collection, client):
     sent = client.post("/s/summer/consent", data=data, base_url="https://localhost",
                        headers={"Referer": "https://localhost/s/summer/consent"})
     assert sent.status_code == 302 and sent.location.endswith("/s/summer/p/1")
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_exemptions_are_kept_per_endpoint_and_a_new_one_holds_at_once(make_collection, client, app):
+    """The API is exempt (a tablet's JSON has no token); the respondent's pages are not. The app
+    keeps each endpoint's answer (survey/extensions.py), and `csrf.exempt` makes it ask again."""
+    from survey.extensions import csrf
+    make_collection()
+    client.get("/s/summer?lang=en", follow_redirects=True)
+    for _ in range(2):   # the first answer is worked out, the second kept: the same both times
+        assert client.post("/s/summer/consent", data={"answer": "yes"}).status_code == 400
+        reply = client.post("/api/v1/collections/summer/responses", json={"client_id": "no-token-needed"})
+        assert reply.status_code != 400 or reply.json["error"] != "bad_request"
+    view = app.view_functions["respond.consent"]
+    csrf.exempt(view)
+    try:
+        # no longer refused before the view: the view's own form, still without a token, shows the page again
+        assert client.post("/s/summer/consent", data={"answer": "yes"}).status_code == 200
+    finally:
+        csrf._exempt_views.discard(f"{view.__module__}.{view.__name__}")
+        csrf._exempt_endpoints.clear()
+    assert client.post("/s/summer/consent", data={"answer": "yes"}).status_code == 400

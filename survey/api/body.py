@@ -58,7 +58,7 @@ def _loads(data: bytes) -> Any:
     """`json.loads`' value, read by orjson where the two agree: a body of valid UTF-8 JSON, no number
     of 19 digits or more, no lone surrogate, NaN or infinity. Anything else (orjson refuses it)
     is read by json, as before, for its value or its error. orjson reads a submission's body in a
-    third of the time (benchmarks/README.md)."""
+    sixth of the time (benchmarks/README.md)."""
     if not _LONG_DIGITS.search(data):
         try:
             return orjson.loads(data)
