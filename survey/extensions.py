@@ -43,10 +43,12 @@ class _CSRFProtect(CSRFProtect):
         super().__init__(app)
 
     def protect(self, apply_exemptions=False):
-        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+        # the request itself, not Flask's proxy, for the questions every request is asked
+        this = request._get_current_object()
+        if apply_exemptions and (not this.endpoint or self._is_exempt()):
             return
         config = current_app.config
-        if request.method not in config["WTF_CSRF_METHODS"]:
+        if this.method not in config["WTF_CSRF_METHODS"]:
             return
         try:
             check_csrf_token(self._get_csrf_token(), config, current_app.secret_key, session)
@@ -64,7 +66,7 @@ class _CSRFProtect(CSRFProtect):
         """Flask-WTF's answer, kept per endpoint: it looked up the blueprint and the view through
         `request` and `current_app` and formatted the view's dotted name on every request. An
         endpoint's blueprint and view are the same on every request; `exempt` forgets the answers."""
-        endpoint = request.endpoint
+        endpoint = request._get_current_object().endpoint
         exempt = self._exempt_endpoints.get(endpoint)
         if exempt is None:
             exempt = super()._is_exempt()
@@ -102,8 +104,8 @@ login_manager = _LoginManager()
 def hashed_client_key() -> str:
     """Rate limits count per client, but the store (Redis in production) only sees a keyed hash,
     never the address itself."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.digest(secret, (request.remote_addr or "-").encode(), "sha256").hex()[:32]
+    secret = current_app._get_current_object().config["SECRET_KEY"].encode()
+    return hmac.digest(secret, (request._get_current_object().remote_addr or "-").encode(), "sha256").hex()[:32]
 
 
 class _Limiter(Limiter):

@@ -134,15 +134,16 @@ def hit(config_name: str, key: str, scope: str) -> None:
     itself (benchmarks/README.md, "Where the app's time goes"); this is one hit per limit, and for
     limits of 100 and more, one round trip per lease of hits (Leases).
     """
-    config = current_app.config
+    app = current_app._get_current_object()
+    config = app.config
     if not config.get("RATELIMIT_ENABLED", True):
         return
     parts = [part for part in (config.get("RATELIMIT_KEY_PREFIX"), key, scope) if part]
     strategy = limiter.limiter
+    leases = app.extensions["survey_rate_leases"]
     for item in _parsed(config[config_name]):
         size = lease_size(item)
         lease = (item, *parts)
-        leases = current_app.extensions["survey_rate_leases"]
         if size > 1 and leases.spend(lease):
             continue
         if size > 1:
@@ -168,11 +169,12 @@ def submission_limit(view):
 def _counted_by_hit() -> bool:
     """Flask-Limiter skips the routes counted here before it sorts through its own limits for them
     (survey/extensions.py, `_Limiter`). Asked by three of its hooks per request: answered once."""
-    environ = request.environ
+    this = request._get_current_object()    # the request itself: a look-up through the proxy costs more
+    environ = this.environ
     counted = environ.get(_COUNTED)
     if counted is None:
-        counted = environ[_COUNTED] = request.blueprint == "respond" or getattr(
-            current_app.view_functions.get(request.endpoint), "counted_by_hit", False)
+        counted = environ[_COUNTED] = this.blueprint == "respond" or getattr(
+            current_app.view_functions.get(this.endpoint), "counted_by_hit", False)
     return counted
 
 

@@ -69,10 +69,12 @@ def collection_detail(slug):
 @requires(Permission.PUBLIC)
 @submission_limit
 def submit_response(slug):
-    if not request.is_json:
+    # the app and the request themselves, not Flask's proxies, on the API's busiest path
+    config, this = current_app._get_current_object().config, request._get_current_object()
+    if not this.is_json:
         return _error(415, "unsupported_media_type", _("Send the response as JSON (Content-Type: application/json)."))
     try:
-        payload = parse_json(read_limited(request.stream, current_app.config.get("MAX_CONTENT_LENGTH")))
+        payload = parse_json(read_limited(this.stream, config.get("MAX_CONTENT_LENGTH")))
     except BodyError as problem:
         return _error(problem.status, problem.code, str(problem.message), field=problem.field)
     if isinstance(payload, dict) and isinstance(payload.get("language"), str) and payload["language"] in ui_languages():
@@ -85,8 +87,7 @@ def submit_response(slug):
         submission = parse_submission(payload, collection, now)
     except SubmissionError as problem:
         return _error(422, problem.code, str(problem.message), field=problem.field)
-    result = accept(collection, submission, now, tz=current_app.config["TIMEZONE"],
-                    grace_days=current_app.config["SUBMISSION_GRACE_DAYS"])
+    result = accept(collection, submission, now, tz=config["TIMEZONE"], grace_days=config["SUBMISSION_GRACE_DAYS"])
     if result.outcome is Outcome.NOT_OPEN:
         return _not_open(result.state)
     if result.outcome is Outcome.INVALID:

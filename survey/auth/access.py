@@ -62,9 +62,12 @@ def required_permission(app, endpoint: str | None) -> Permission | None:
 
 
 def check_request():
-    if request.endpoint is None:  # no route matched: the 404/405 handlers answer
+    # the request itself, not Flask's proxy: every request asks this, and each look-up through
+    # the proxy costs several times the question (benchmarks/README.md, ninth round)
+    endpoint = request._get_current_object().endpoint
+    if endpoint is None:  # no route matched: the 404/405 handlers answer
         return None
-    permission = required_permission(current_app, request.endpoint)
+    permission = required_permission(current_app._get_current_object(), endpoint)
     if permission is None:
         abort(403)  # an undeclared route stays closed
     if permission is Permission.PUBLIC:
