@@ -33,7 +33,7 @@ def _keyed_hash(kind: str, value: str) -> str:
 
 
 def respondent_key() -> str:
-    kiosk = session.get(KIOSK_SESSION_KEY)
+    kiosk = session._get_current_object().get(KIOSK_SESSION_KEY)
     if kiosk:
         return _keyed_hash("kiosk", str(kiosk))
     return "address:" + hashed_client_key()
@@ -183,7 +183,7 @@ _COUNTED = "survey.counted_by_hit"   # the answer for this request, in its WSGI 
 
 def _answer_page_limit():
     # a hook of the respondent's blueprint (init_app): the API and staff pages never ask
-    if request.method == "POST":
+    if request._get_current_object().method == "POST":
         hit("RESPONDENT_RATE_LIMIT", respondent_key(), "answer-pages")
 
 

@@ -30,8 +30,10 @@ def _notice(title: str, message: str, status: int):
 
 def _collection(slug: str):
     """The collection, or a clear page in the visitor's language when there is none."""
-    requested = request.args.get("lang")
-    if requested in ui_languages():
+    this = request._get_current_object()   # the request itself: each look-up through the proxy costs more
+    # a page's own post carries no query string: its arguments are not parsed for nothing
+    requested = this.args.get("lang") if this.query_string else None
+    if requested is not None and requested in ui_languages():
         g.lang = requested
     collection = by_slug(slug)
     if collection is None:
@@ -42,7 +44,7 @@ def _collection(slug: str):
 def _open_collection(slug: str):
     """The collection if it takes answers now; otherwise a clear page in the visitor's language."""
     collection = _collection(slug)
-    current = collection.state_on(local_today(current_app.config["TIMEZONE"]))
+    current = collection.state_on(local_today(current_app._get_current_object().config["TIMEZONE"]))
     if current is CollectionState.CLOSED:
         abort(_notice(_("This survey is closed"), _("Thank you for wanting to answer! This survey has ended."), 410))
     if current is CollectionState.NOT_YET_OPEN:
@@ -54,7 +56,7 @@ def _open_collection(slug: str):
 def _journey_in_session(slug: str) -> Journey:
     # the session object itself, not Flask's proxy to it: the journey reads and writes it a dozen
     # times a request, and each look-up through the proxy costs about half a microsecond
-    config = current_app.config
+    config = current_app._get_current_object().config
     return Journey(session._get_current_object(), slug, config["JOURNEY_IDLE_MINUTES"],
                    link_idle_minutes=config["PHONE_JOURNEY_DAYS"] * 24 * 60)
 
@@ -213,10 +215,11 @@ def _submit(collection, journey):
     # a definition edited in place (allowed until it has answers) may have dropped a variable
     answers = {var: value for var, value in journey.answers.items() if var in definition.items}
     now = datetime.now(timezone.utc)
+    config = current_app._get_current_object().config
     result = accept(collection, Submission(client_id=journey["cid"], language=journey.lang,
                                            channel=journey["channel"], answers=answers,
                                            started_at=journey.started_at, submitted_at=now),
-                    now, tz=current_app.config["TIMEZONE"], grace_days=current_app.config["SUBMISSION_GRACE_DAYS"])
+                    now, tz=config["TIMEZONE"], grace_days=config["SUBMISSION_GRACE_DAYS"])
     if result.outcome is Outcome.INVALID:
         # A page changed under the respondent (e.g. an earlier answer now shows a required item).
         first = min(definition.page_of(var) for var in result.errors if var in definition.items)
